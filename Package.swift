@@ -1,0 +1,117 @@
+// swift-tools-version:6.2
+import Foundation
+import PackageDescription
+
+// scripts/test sets SDFARM_WERROR=1 so CI treats every warning in our own targets as an error.
+let strict: [SwiftSetting] =
+    ProcessInfo.processInfo.environment["SDFARM_WERROR"] == "1" ? [.treatAllWarnings(as: .error)] : []
+
+let package = Package(
+    name: "sdfarm",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sdfarm", targets: ["sdfarm"]),
+        .library(name: "Diffusion", targets: ["Diffusion"]),
+        .library(name: "FarmStore", targets: ["FarmStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages (installed by scripts/setup).
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CPostgres", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        // libpng reports errors by longjmp, which Swift cannot catch: a few C functions
+        // own the setjmp and hand Swift plain return codes.
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary("png16")]),
+
+        // The engine: knows nothing of the farm or the network.
+        .target(
+            name: "Diffusion",
+            dependencies: ["CBLAS", "CPNG"],
+            resources: [.copy("Resources/clip")],
+            swiftSettings: strict),
+
+        // The farm.
+        .target(
+            name: "FarmProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict),
+        .target(
+            name: "FarmStore",
+            dependencies: ["CSQLite", "CPostgres"],
+            swiftSettings: strict),
+        .target(
+            name: "FarmCoordinator",
+            dependencies: [
+                "FarmProtocol", "FarmStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // The only farm target that links the engine: it hosts it.
+        .target(
+            name: "FarmWorker",
+            dependencies: [
+                "FarmProtocol", "Diffusion",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "FarmClient",
+            dependencies: [
+                "FarmProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+
+        .executableTarget(
+            name: "sdfarm",
+            dependencies: [
+                "Diffusion", "FarmStore", "FarmCoordinator", "FarmWorker", "FarmClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        .testTarget(
+            name: "SystemLibraryTests",
+            dependencies: ["CBLAS", "CPNG", "CSQLite", "CPostgres"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DiffusionTests",
+            dependencies: ["Diffusion"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FarmProtocolTests",
+            dependencies: [
+                "FarmProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FarmStoreTests",
+            dependencies: ["FarmStore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FarmIntegrationTests",
+            dependencies: ["FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion"],
+            swiftSettings: strict),
+    ]
+)

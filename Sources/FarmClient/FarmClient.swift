@@ -1,0 +1,2 @@
+/// FarmClient of the farm.
+public enum FarmClient {}

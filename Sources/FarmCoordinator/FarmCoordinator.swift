@@ -1,0 +1,2 @@
+/// FarmCoordinator of the farm.
+public enum FarmCoordinator {}

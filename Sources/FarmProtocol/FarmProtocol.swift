@@ -1,0 +1,2 @@
+/// The farm's wire protocol: frames, messages and their codecs (docs/protocol.md).
+public enum FarmProtocol {}

@@ -1,0 +1,2 @@
+/// FarmWorker of the farm.
+public enum FarmWorker {}

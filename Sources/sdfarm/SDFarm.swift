@@ -1,0 +1,15 @@
+import ArgumentParser
+import Diffusion
+
+@main
+struct SDFarm: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sdfarm",
+        abstract: "A distributed render farm for Stable Diffusion.",
+        discussion: """
+            Run `sdfarm demo` for an embedded farm on the bundled model, or `sdfarm generate` \
+            to make one image on this machine.
+            """,
+        version: "sdfarm \(Diffusion.version)",
+        subcommands: [])
+}
