@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (installed by scripts/setup).
@@ -39,14 +40,14 @@ let package = Package(
         // The engine: knows nothing of the farm or the network.
         .target(
             name: "Diffusion",
-            dependencies: ["CBLAS", "CPNG"],
+            dependencies: ["CBLAS", "CPNG", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/clip")],
             swiftSettings: strict),
 
         // The farm.
         .target(
             name: "FarmProtocol",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "FarmStore",
