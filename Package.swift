@@ -29,6 +29,9 @@ let package = Package(
             name: "CPostgres", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]),
         .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         // libpng reports errors by longjmp, which Swift cannot catch: a few C functions
@@ -40,7 +43,7 @@ let package = Package(
         // The engine: knows nothing of the farm or the network.
         .target(
             name: "Diffusion",
-            dependencies: ["CBLAS", "CPNG", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CBLAS", "CPNG", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/clip")],
             swiftSettings: strict),
 
@@ -59,7 +62,9 @@ let package = Package(
                 "FarmProtocol", "FarmStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         // The only farm target that links the engine: it hosts it.

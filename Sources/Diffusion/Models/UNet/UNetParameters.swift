@@ -1,0 +1,30 @@
+/// The U-Net's parameters by their diffusers key names (`down_blocks.0.resnets.1.conv1.weight`),
+/// whatever layout the checkpoint stores them in: the lookup maps a diffusers key to the
+/// tensor (for a single-file checkpoint, through the original-layout key mapping). Every
+/// tensor's shape is checked against what the configuration implies.
+struct UNetParameters {
+    let lookup: (String) throws -> Tensor
+    /// The checkpoint, for error messages.
+    let source: String
+    let prefix: String
+
+    init(source: String, prefix: String = "", lookup: @escaping (String) throws -> Tensor) {
+        self.lookup = lookup
+        self.source = source
+        self.prefix = prefix
+    }
+
+    /// The parameters under `component.` (e.g. `down_blocks.0`).
+    func scoped(_ component: String) -> UNetParameters {
+        UNetParameters(source: source, prefix: prefix + component + ".", lookup: lookup)
+    }
+
+    func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        let key = prefix + name
+        let t = try lookup(key)
+        guard t.shape == shape else {
+            throw UNetError(source, "tensor '\(key)' has shape \(t.shape), the configuration needs \(shape)")
+        }
+        return t
+    }
+}

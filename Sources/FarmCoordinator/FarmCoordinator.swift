@@ -1,2 +1,0 @@
-/// FarmCoordinator of the farm.
-public enum FarmCoordinator {}
