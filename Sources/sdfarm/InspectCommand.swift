@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diffusion
+import Foundation
 
 /// `sdfarm inspect PATH`: what a checkpoint holds — layout, architecture, dtypes, parameter
 /// counts, and any missing or unexpected tensors.
@@ -15,8 +16,9 @@ struct InspectCommand: ParsableCommand {
         let checkpoint: Checkpoint
         do {
             checkpoint = try Checkpoint.open(path)
-        } catch let error as CheckpointError {
-            throw ValidationError("cannot read the checkpoint: \(error)")
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot read the checkpoint: \(error)\n".utf8))
+            throw ExitCode.failure
         }
         print("path:   \(checkpoint.path)")
         print("layout: \(checkpoint.layout.rawValue)")
@@ -24,23 +26,24 @@ struct InspectCommand: ParsableCommand {
         let text = checkpoint.textEncoder.config
         section("text encoder", checkpoint.textEncoder.configOrigin, checkpoint.summary(of: checkpoint.textEncoder.weights))
         print("  CLIP text transformer: \(text.layers) layers, width \(text.hiddenSize), \(text.heads) heads, "
-              + "MLP \(text.intermediateSize), vocabulary \(text.vocabSize), \(text.maxPositions) positions, \(text.activation.rawValue)")
+              + "MLP \(text.intermediateSize), vocabulary \(text.vocabSize), \(text.maxPositions) positions, \(text.activation == .quickGelu ? "quick_gelu" : "gelu")")
         problems(try checkpoint.auditTextEncoder())
 
         let vae = checkpoint.vae.config
         section("vae", checkpoint.vae.configOrigin, checkpoint.summary(of: checkpoint.vae.weights))
-        print("  AutoencoderKL: \(vae.blockOutChannels.count) levels \(vae.blockOutChannels), \(vae.layersPerBlock) ResNets per level, "
+        print("  AutoencoderKL: \(vae.blockOutChannels.count) levels \(vae.blockOutChannels), \(vae.layersPerBlock) ResNet(s) per down level, "
               + "latent channels \(vae.latentChannels), \(vae.normGroups) norm groups, scaling factor \(vae.scalingFactor), "
               + "factor \(vae.downsamplingFactor)")
         problems(try checkpoint.auditVAE())
 
         let unet = checkpoint.unet.config
         section("unet", checkpoint.unet.configOrigin, checkpoint.summary(of: checkpoint.unet.weights))
-        print("  UNet2DConditionModel: \(unet.blockOutChannels.count) levels \(unet.blockOutChannels), base channels "
-              + "\(unet.blockOutChannels[0]), \(unet.layersPerBlock) layers per block, cross-attention down \(flags(unet.downAttention)) "
-              + "up \(flags(unet.upAttention)), heads \(unet.heads), context width \(unet.crossAttentionDim), "
+        let attention = unet.downBlockTypes.map { $0 == .crossAttention }
+        print("  UNet2DConditionModel: \(unet.levels) levels \(unet.blockOutChannels), base channels \(unet.blockOutChannels[0]), "
+              + "layers per block \(unet.layersPerBlock), cross-attention per level \(flags(attention)), "
+              + "heads \(unet.attentionHeads), context width \(unet.crossAttentionDim[0]), "
               + "\(unet.useLinearProjection ? "linear" : "conv") projections")
-        print("  missing/unexpected: not checked (the U-Net model is not implemented yet)")
+        problems(checkpoint.auditUNet())
 
         if !checkpoint.ignoredTensors.isEmpty {
             let shown = checkpoint.ignoredTensors.prefix(8).joined(separator: ", ")

@@ -17,7 +17,7 @@ struct CheckpointLayoutTests {
         var unet = folder.unet.config
         unet.sampleSize = single.unet.config.sampleSize  // not visible in shapes
         #expect(unet == single.unet.config)
-        #expect(folder.unet.config.blockOutChannels == [32, 32] && folder.unet.config.downAttention == [true, false])
+        #expect(folder.unet.config.blockOutChannels == [32, 32] && folder.unet.config.downBlockTypes == [.crossAttention, .plain])
     }
 
     @Test("every tensor has the same diffusers name and shape in both layouts", arguments: ["text_encoder", "vae", "unet"])
@@ -38,6 +38,19 @@ struct CheckpointLayoutTests {
         for name in a.names where b.contains(name) {
             #expect(a.info(name)?.shape == b.info(name)?.shape, "\(name)")
         }
+    }
+
+    @Test("the U-Net fixture's single file maps onto its folder's names, shapes and outputs")
+    func unetFixtureSingleFile() throws {
+        let dir = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/unet")
+        let folder = try SafetensorsFile(path: dir.appendingPathComponent("sd1-tiny/unet/diffusion_pytorch_model.safetensors").path)
+        let single = try OriginalLayout.unetWeights(singleFile: try SafetensorsFile(path: dir.appendingPathComponent("sd1-tiny-original.safetensors").path))
+        #expect(Set(single.names) == Set(folder.names))
+        let config = try UNetConfig(contentsOf: dir.appendingPathComponent("sd1-tiny/unet/config.json").path)
+        var detected = try UNetConfig(detectingFrom: single)
+        detected.sampleSize = config.sampleSize
+        #expect(detected == config)
+        for name in folder.names { #expect(try single.tensor(name).maxAbsDifference(try folder.tensor(name)) == 0, "\(name)") }
     }
 
     @Test("single-file tensors outside the components are listed as ignored")

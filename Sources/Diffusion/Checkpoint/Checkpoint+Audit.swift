@@ -34,3 +34,27 @@ extension Checkpoint {
         return loader.problems
     }
 }
+
+extension Checkpoint {
+    /// Missing, wrongly shaped and unexpected tensors of the U-Net. The U-Net reads its tensors
+    /// through a lookup, so this builds it (F32 tensors are borrowed from the mapping, others
+    /// converted); the first missing or misshapen tensor stops the check and is reported.
+    public func auditUNet() -> [WeightLoader.Problem] {
+        let weights = unet.weights
+        var requested: Set<String> = []
+        var missing: [WeightLoader.Problem] = []
+        do {
+            _ = try UNet2DConditionModel(config: unet.config, source: weights.origin) { name in
+                requested.insert(name)
+                guard weights.contains(name) else {
+                    missing.append(.missing(name, expected: []))
+                    throw CheckpointError(file: weights.origin, tensor: name, "missing")
+                }
+                return try weights.tensor(name)
+            }
+        } catch {
+            return missing.isEmpty ? [.other("\(error)")] : missing
+        }
+        return weights.names.filter { !requested.contains($0) }.map { .unexpected($0) }
+    }
+}

@@ -48,6 +48,12 @@ public struct Checkpoint: Sendable {
         try CLIPTextModel(config: textEncoder.config, weights: textEncoder.weights)
     }
 
+    /// Builds the U-Net.
+    public func loadUNet() throws -> UNet2DConditionModel {
+        let weights = unet.weights
+        return try UNet2DConditionModel(config: unet.config, source: weights.origin) { try weights.tensor($0) }
+    }
+
     /// Builds the VAE.
     public func loadVAE() throws -> AutoencoderKL {
         try AutoencoderKL(config: vae.config, weights: vae.weights)

@@ -10,12 +10,15 @@ public final class WeightLoader {
         case missing(String, expected: [Int])
         case wrongShape(String, found: [Int], expected: [Int])
         case unexpected(String)
+        /// A problem a model reported in its own words (e.g. a shape check of the U-Net).
+        case other(String)
 
         public var description: String {
             switch self {
-            case .missing(let n, let e): return "missing \(n) \(e)"
+            case .missing(let n, let e): return e.isEmpty ? "missing \(n)" : "missing \(n) \(e)"
             case .wrongShape(let n, let f, let e): return "wrong shape \(n): \(f), expected \(e)"
             case .unexpected(let n): return "unexpected \(n)"
+            case .other(let message): return message
             }
         }
     }

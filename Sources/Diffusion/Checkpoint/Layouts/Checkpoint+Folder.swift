@@ -39,7 +39,7 @@ extension Checkpoint {
                                    weights: WeightSource(file: text.file, renaming: OriginalLayout.textName)),
             vae: Component(config: try AutoencoderKLConfig(json: vae.config), configOrigin: .file(vae.config.path),
                            weights: WeightSource(file: vae.file)),
-            unet: Component(config: try UNetConfig(json: unet.config), configOrigin: .file(unet.config.path),
+            unet: Component(config: try UNetConfig(contentsOf: unet.config.path), configOrigin: .file(unet.config.path),
                             weights: WeightSource(file: unet.file)),
             ignoredTensors: [])
     }

@@ -1,3 +1,25 @@
+extension OriginalLayout {
+    /// The U-Net tensors of a single file under diffusers names (`keys` without the prefix).
+    static func unetTensors(file: SafetensorsFile, keys: [String], structure: UNetStructure) -> [String: WeightSource.Mapped] {
+        let rules = unetRules(structure)
+        var unet: [String: WeightSource.Mapped] = [:]
+        for key in keys {
+            unet[convert(key, rules: rules).name] = .init(file: file, key: unetPrefix + key, shape: nil)
+        }
+        return unet
+    }
+
+    /// The U-Net of a single-file checkpoint (other components, if any, are left out), under
+    /// diffusers names.
+    static func unetWeights(singleFile file: SafetensorsFile) throws -> WeightSource {
+        let keys = file.entries.keys.filter { $0.hasPrefix(unetPrefix) }.map { String($0.dropFirst(unetPrefix.count)) }
+        guard let structure = unetStructure(keys) else {
+            throw CheckpointError(file: file.path, "no U-Net (\(unetPrefix)input_blocks.*) in this file")
+        }
+        return WeightSource(origin: file.path, tensors: unetTensors(file: file, keys: keys, structure: structure))
+    }
+}
+
 extension Checkpoint {
     static func openSingleFile(_ path: String) throws -> Checkpoint {
         let file = try SafetensorsFile(path: path)
@@ -35,11 +57,7 @@ extension Checkpoint {
             }
             vae[name] = .init(file: file, key: fileKey, shape: shape)
         }
-        let unetRules = OriginalLayout.unetRules(unetShape)
-        var unet: [String: WeightSource.Mapped] = [:]
-        for key in unetKeys {
-            unet[OriginalLayout.convert(key, rules: unetRules).name] = .init(file: file, key: OriginalLayout.unetPrefix + key, shape: nil)
-        }
+        let unet = OriginalLayout.unetTensors(file: file, keys: unetKeys, structure: unetShape)
 
         let textWeights = WeightSource(origin: path, tensors: text)
         let vaeWeights = WeightSource(origin: path, tensors: vae)

@@ -46,8 +46,9 @@ public struct AutoencoderKLConfig: Sendable, Equatable {
             midBlockAttention: try json.bool("mid_block_add_attention", default: true))
     }
 
-    /// Detected from tensor names and shapes (diffusers names). Norm groups (32) and the
-    /// scaling factor (0.18215) are SD 1.x's: shapes do not show them.
+    /// Detected from tensor names and shapes (diffusers names). Norm groups (32, see
+    /// `largestCommonGroupCount`) and the scaling factor (0.18215) are SD 1.x's: shapes do not
+    /// show them.
     public init(detectingFrom w: WeightSource) throws {
         var channels: [Int] = []
         while let shape = w.info("encoder.down_blocks.\(channels.count).resnets.0.conv1.weight")?.shape {
@@ -60,7 +61,7 @@ public struct AutoencoderKLConfig: Sendable, Equatable {
               let decOut = w.info("decoder.conv_out.weight")?.shape
         else { throw CheckpointError(file: w.origin, "no VAE encoder/decoder found") }
         self.init(inChannels: convIn[1], outChannels: decOut[0], latentChannels: decIn[1], blockOutChannels: channels,
-                  layersPerBlock: layers, normGroups: 32, scalingFactor: 0.18215,
+                  layersPerBlock: layers, normGroups: largestCommonGroupCount(channels), scalingFactor: 0.18215,
                   midBlockAttention: w.contains("decoder.mid_block.attentions.0.to_q.weight"))
     }
 }
