@@ -75,6 +75,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .target(
@@ -117,7 +118,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "FarmIntegrationTests",
-            dependencies: ["FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion"],
+            dependencies: ["FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion", "sdfarm"],
             swiftSettings: strict),
     ]
 )

@@ -1,2 +1,0 @@
-/// FarmWorker of the farm.
-public enum FarmWorker {}

@@ -1,0 +1,137 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The worker's results on disk until the coordinator acknowledges them (Flamenco's upstream
+/// buffer): a finished image goes here first, is sent from here, and is deleted only on the
+/// coordinator's acknowledgement — so a disconnect, or a worker restart, loses nothing.
+///
+///     OUTBOX/<item>-<fence>/entry.json, image.png, latents.bin
+///
+/// Each entry is built in a hidden temporary folder, fsynced, and renamed into place.
+public struct ResultOutbox: Sendable {
+    public let directory: String
+
+    public init(directory: String) throws {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw OutboxError(path: directory, reason: "cannot create: \(error.localizedDescription)")
+        }
+        // Half-written entries from a crash.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".tmp-") {
+            try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
+        }
+    }
+
+    /// Keeps a finished image; returns its entry (with the digests filled in).
+    @discardableResult
+    public func put(
+        item: Int64, fence: Int64, job: Int64, image: RenderedImage, elapsed: Double, batchSize: Int
+    ) throws -> OutboxEntry {
+        let entry = OutboxEntry(
+            item: item, fence: fence, job: job,
+            pngSHA256: Self.sha256(image.png), latentsSHA256: Self.sha256(image.latents),
+            elapsed: elapsed, batchSize: batchSize)
+        let tmp = "\(directory)/.tmp-\(UUID().uuidString)"
+        let final = "\(directory)/\(entry.key)"
+        do {
+            try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: false)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            try Self.writeDurably(Array(try encoder.encode(entry)), to: "\(tmp)/entry.json")
+            try Self.writeDurably(image.png, to: "\(tmp)/image.png")
+            try Self.writeDurably(image.latents, to: "\(tmp)/latents.bin")
+            if FileManager.default.fileExists(atPath: final) {
+                try FileManager.default.removeItem(atPath: final)
+            }
+            guard rename(tmp, final) == 0 else {
+                throw OutboxError(path: final, reason: "rename: \(String(cString: strerror(errno)))")
+            }
+            Self.syncDirectory(directory)
+        } catch let error as OutboxError {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw OutboxError(path: final, reason: "\(error)")
+        }
+        return entry
+    }
+
+    /// Every entry waiting, oldest item first.
+    public func pending() throws -> [OutboxEntry] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var entries: [OutboxEntry] = []
+        for name in names where !name.hasPrefix(".") {
+            let path = "\(directory)/\(name)/entry.json"
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            do {
+                entries.append(try JSONDecoder().decode(OutboxEntry.self, from: data))
+            } catch {
+                throw OutboxError(path: path, reason: "unreadable entry: \(error)")
+            }
+        }
+        return entries.sorted { ($0.item, $0.fence) < ($1.item, $1.fence) }
+    }
+
+    /// The PNG and latents of an entry, checked against its digests.
+    public func load(_ entry: OutboxEntry) throws -> (png: [UInt8], latents: [UInt8]) {
+        let base = "\(directory)/\(entry.key)"
+        guard let png = FileManager.default.contents(atPath: "\(base)/image.png"),
+            let latents = FileManager.default.contents(atPath: "\(base)/latents.bin")
+        else { throw OutboxError(path: base, reason: "files missing") }
+        let p = [UInt8](png), l = [UInt8](latents)
+        guard Self.sha256(p) == entry.pngSHA256, Self.sha256(l) == entry.latentsSHA256 else {
+            throw OutboxError(path: base, reason: "files do not match their digests")
+        }
+        return (p, l)
+    }
+
+    /// The coordinator acknowledged (or refused for good) this result: forget it.
+    public func remove(item: Int64, fence: Int64) {
+        try? FileManager.default.removeItem(atPath: "\(directory)/\(item)-\(fence)")
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func writeDurably(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutboxError(path: path, reason: "open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OutboxError(path: path, reason: "write: \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw OutboxError(path: path, reason: "fsync: \(String(cString: strerror(errno)))") }
+    }
+
+    static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+}
+
+public struct OutboxError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "outbox \(path): \(reason)" }
+}

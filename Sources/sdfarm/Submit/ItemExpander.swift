@@ -1,0 +1,90 @@
+/// The settings every item of a job gets unless its line says otherwise (the command line's).
+struct GenerationDefaults: Equatable {
+    var model: String
+    var seeds = 1
+    /// The first seed; nil: a random base chosen once per job.
+    var seed: UInt64?
+    var steps = 20
+    var cfg = 7.5
+    var sampler = "euler"
+    var schedule = "default"
+    var width = 512
+    var height = 512
+    var negative = ""
+}
+
+/// One item as it will be submitted, numbered in file order.
+struct ItemDraft: Equatable {
+    var index: Int
+    var line: Int
+    var prompt: String
+    var negative: String
+    var seed: UInt64
+    var steps: Int
+    var cfg: Double
+    var sampler: String
+    var schedule: String
+    var width: Int
+    var height: Int
+}
+
+/// Turns records into items: line by line, and within a line seed by seed (S, S+1, …,
+/// wrapping at 2^64), checking every value against the farm's limits.
+struct ItemExpander {
+    static let sizes = 64...2048
+    static let stepRange = 1...500
+    static let seedsPerLine = 1...10_000
+    static let cfgRange = 0.0...50.0
+    static let maxPromptBytes = 16 << 10
+
+    let defaults: GenerationDefaults
+    /// The job's random base, used when neither the line nor the command line gives a seed.
+    let jobBaseSeed: UInt64
+    private(set) var nextIndex = 0
+
+    init(defaults: GenerationDefaults, jobBaseSeed: UInt64) {
+        self.defaults = defaults
+        self.jobBaseSeed = jobBaseSeed
+    }
+
+    /// The items of one record; throws a `FieldError` saying what is wrong with it. Numbers
+    /// are handed out only when the whole record is good.
+    mutating func expand(_ r: PromptRecord) throws -> [ItemDraft] {
+        let seeds = r.seeds ?? defaults.seeds
+        let steps = r.steps ?? defaults.steps
+        let cfg = r.cfg ?? defaults.cfg
+        let width = r.width ?? defaults.width
+        let height = r.height ?? defaults.height
+        let sampler = r.sampler ?? defaults.sampler
+        let schedule = r.schedule ?? defaults.schedule
+        let negative = r.negative ?? defaults.negative
+        guard Self.seedsPerLine.contains(seeds) else { throw FieldError("seeds must be 1 to \(Self.seedsPerLine.upperBound), not \(seeds)") }
+        guard Self.stepRange.contains(steps) else { throw FieldError("steps must be 1 to \(Self.stepRange.upperBound), not \(steps)") }
+        guard Self.cfgRange.contains(cfg) else { throw FieldError("cfg must be 0 to \(Int(Self.cfgRange.upperBound)), not \(cfg)") }
+        for (name, value) in [("width", width), ("height", height)] {
+            guard Self.sizes.contains(value), value % 8 == 0 else {
+                throw FieldError("\(name) must be a multiple of 8 from \(Self.sizes.lowerBound) to \(Self.sizes.upperBound), not \(value)")
+            }
+        }
+        for (name, value) in [("sampler", sampler), ("schedule", schedule)] {
+            guard !value.isEmpty, value.utf8.count <= 64,
+                value.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_+-.".unicodeScalars.contains($0) })
+            else { throw FieldError("\(name) \"\(value)\" is not a sampler name") }
+        }
+        guard r.prompt.utf8.count <= Self.maxPromptBytes, negative.utf8.count <= Self.maxPromptBytes else {
+            throw FieldError("prompt longer than \(Self.maxPromptBytes) bytes")
+        }
+        let base = r.seed ?? defaults.seed ?? jobBaseSeed
+        var items: [ItemDraft] = []
+        items.reserveCapacity(seeds)
+        for k in 0..<seeds {
+            items.append(
+                ItemDraft(
+                    index: nextIndex + k, line: r.line, prompt: r.prompt, negative: negative,
+                    seed: base &+ UInt64(k), steps: steps, cfg: cfg, sampler: sampler, schedule: schedule,
+                    width: width, height: height))
+        }
+        nextIndex += seeds
+        return items
+    }
+}
