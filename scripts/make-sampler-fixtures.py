@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Golden fixtures for sdfarm's samplers, noise schedules and random number generators.
+
+Runs the real diffusers schedulers (DDIM, PNDM, Euler, Euler a, DPM++ 2M, LMS, Heun) from the
+Stable Diffusion 1.5 scheduler config, the way StableDiffusionPipeline drives them, with a
+deterministic fake model that the Swift tests implement identically; records torch's CPU
+randn; and records a NumPy re-implementation of A1111's Philox generator.
+
+    python3 scripts/make-sampler-fixtures.py      # rewrites Tests/DiffusionTests/Fixtures/{samplers,rng}
+
+Every file carries "format": FORMAT and "generator": this script's name; the Swift tests
+refuse other formats with a hint to rerun this script.
+"""
+import inspect
+import json
+import math
+import os
+import sys
+import tempfile
+
+import numpy as np
+import torch
+import diffusers
+from diffusers import (DDIMScheduler, DPMSolverMultistepScheduler, EulerAncestralDiscreteScheduler,
+                       EulerDiscreteScheduler, HeunDiscreteScheduler, LMSDiscreteScheduler, PNDMScheduler)
+from diffusers.utils.torch_utils import randn_tensor
+
+FORMAT = "sdfarm-sampler-fixtures-1"
+SCRIPT = "scripts/make-sampler-fixtures.py"
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "DiffusionTests", "Fixtures")
+
+# The SD 1.5 release's scheduler/scheduler_config.json, verbatim in content.
+SD15_SCHEDULER_CONFIG = {
+    "_class_name": "PNDMScheduler",
+    "_diffusers_version": "0.6.0",
+    "beta_end": 0.012,
+    "beta_schedule": "scaled_linear",
+    "beta_start": 0.00085,
+    "num_train_timesteps": 1000,
+    "set_alpha_to_one": False,
+    "skip_prk_steps": True,
+    "steps_offset": 1,
+    "trained_betas": None,
+    "clip_sample": False,
+}
+
+CLASSES = {
+    "ddim": DDIMScheduler,
+    "pndm": PNDMScheduler,
+    "euler": EulerDiscreteScheduler,
+    "euler_a": EulerAncestralDiscreteScheduler,
+    "dpmpp_2m": DPMSolverMultistepScheduler,
+    "lms": LMSDiscreteScheduler,
+    "heun": HeunDiscreteScheduler,
+}
+KARRAS = ["euler", "dpmpp_2m", "lms", "heun"]
+
+
+def base_scheduler():
+    """The pipeline's scheduler as StableDiffusionPipeline.from_pretrained loads it."""
+    folder = tempfile.mkdtemp()
+    with open(os.path.join(folder, "scheduler_config.json"), "w") as f:
+        json.dump(SD15_SCHEDULER_CONFIG, f)
+    return PNDMScheduler.from_pretrained(folder)
+
+
+def make_scheduler(base, name, schedule, spacing):
+    """What a diffusers user gets with `Class.from_config(pipe.scheduler.config, ...)`."""
+    kwargs = {}
+    if schedule == "karras":
+        kwargs["use_karras_sigmas"] = True
+    if spacing is not None:
+        kwargs["timestep_spacing"] = spacing
+    return CLASSES[name].from_config(base.config, **kwargs)
+
+
+def fake_model(x, t):
+    """eps = 0.5·tanh(x) + k_c with k_c = float32(t/1000·0.02·(c+1) − 0.03), all float32.
+    Mirrored by FakeDenoiser in Tests/DiffusionTests/SamplerFixtureSupport.swift."""
+    t = float(t)
+    k = torch.tensor([t / 1000.0 * 0.02 * (c + 1) - 0.03 for c in range(x.shape[1])], dtype=torch.float32)
+    return 0.5 * torch.tanh(x) + k.view(1, -1, 1, 1)
+
+
+def floats(tensor):
+    return [float(v) for v in torch.as_tensor(tensor).detach().reshape(-1).to(torch.float64).tolist()]
+
+
+def run_case(base, name, schedule, spacing, steps, seeds, height, width):
+    scheduler = make_scheduler(base, name, schedule, spacing)
+    scheduler.set_timesteps(steps)
+    generators = [torch.Generator("cpu").manual_seed(s) for s in seeds]
+    shape = (len(seeds), 4, height, width)
+    latents = randn_tensor(shape, generator=generators, dtype=torch.float32)
+    latents = latents * scheduler.init_noise_sigma
+    parameters = set(inspect.signature(scheduler.step).parameters)
+    extra = {}
+    if "eta" in parameters:
+        extra["eta"] = 0.0
+    if "generator" in parameters:
+        extra["generator"] = generators
+    calls = []
+    for t in scheduler.timesteps:
+        model_input = scheduler.scale_model_input(latents, t)
+        eps = fake_model(model_input, t)
+        calls.append(float(t))
+        latents = scheduler.step(eps, t, latents, **extra, return_dict=False)[0]
+    case = {
+        "sampler": name,
+        "schedule": schedule,
+        "spacing": spacing,  # null: the class default, as from_config resolves it
+        "resolved_spacing": scheduler.config.timestep_spacing,
+        "steps": steps,
+        "seeds": seeds,
+        "shape": list(shape),
+        "timesteps": calls,
+        "sigmas": floats(scheduler.sigmas) if hasattr(scheduler, "sigmas") and name not in ("ddim", "pndm") else [],
+        "init_noise_sigma": float(scheduler.init_noise_sigma),
+        "latents": floats(latents),
+    }
+    return case
+
+
+def schedule_only(base, name, schedule, spacing, steps):
+    try:
+        scheduler = make_scheduler(base, name, schedule, spacing)
+        scheduler.set_timesteps(steps)
+    except Exception as error:  # the Swift side must refuse these too
+        return {"sampler": name, "schedule": schedule, "spacing": spacing, "steps": steps, "error": str(error)}
+    return {
+        "sampler": name,
+        "schedule": schedule,
+        "spacing": spacing,
+        "steps": steps,
+        "timesteps": floats(scheduler.timesteps),
+        "sigmas": floats(scheduler.sigmas) if name not in ("ddim", "pndm") else [],
+        "init_noise_sigma": float(scheduler.init_noise_sigma),
+    }
+
+
+def write_json(path, payload):
+    payload = {"format": FORMAT, "generator": SCRIPT, "diffusers": diffusers.__version__, "torch": torch.__version__, **payload}
+    with open(path, "w") as f:
+        json.dump(payload, f, separators=(",", ":"))
+    print(f"wrote {os.path.relpath(path)} ({os.path.getsize(path)} bytes)")
+
+
+def sampler_fixtures():
+    base = base_scheduler()
+    # The training tables every scheduler starts from.
+    ddim = DDIMScheduler.from_config(base.config)
+    euler = EulerDiscreteScheduler.from_config(base.config)
+    write_json(os.path.join(ROOT, "samplers", "training-schedule.json"), {
+        "alphas_cumprod": floats(ddim.alphas_cumprod),
+        "sigmas": floats(((1 - euler.alphas_cumprod) / euler.alphas_cumprod) ** 0.5),
+    })
+
+    cases = []
+    for name in CLASSES:
+        for schedule in ["default"] + (["karras"] if name in KARRAS else []):
+            for spacing in [None, "leading", "linspace", "trailing"]:
+                for steps in ([10] if spacing is None else [7, 10]):
+                    cases.append(run_case(base, name, schedule, spacing, steps, [1234], 8, 8))
+    cases.append(run_case(base, "dpmpp_2m", "karras", None, 25, [7], 8, 8))
+    cases.append(run_case(base, "euler_a", "default", None, 10, [42, 43], 8, 8))
+    cases.append(run_case(base, "euler_a", "default", "leading", 7, [2**32 + 5, 2**32 + 6], 4, 6))
+    cases.append(run_case(base, "dpmpp_2m", "default", None, 10, [42, 43], 6, 4))
+    write_json(os.path.join(ROOT, "samplers", "runs.json"), {
+        "model": "eps = 0.5*tanh(x) + float32(t/1000*0.02*(c+1) - 0.03)",
+        "cases": cases,
+    })
+
+    schedules = []
+    for name in CLASSES:
+        for schedule in ["default"] + (["karras"] if name in KARRAS else []):
+            for spacing in [None, "leading", "linspace", "trailing"]:
+                for steps in [1, 2, 3, 5, 7, 10, 16, 25, 33, 61]:
+                    schedules.append(schedule_only(base, name, schedule, spacing, steps))
+    write_json(os.path.join(ROOT, "samplers", "schedules.json"), {"cases": schedules})
+
+
+# --- A1111's Philox "NV" generator, re-implemented from its published algorithm -------------
+PHILOX_M = (0xD2511F53, 0xCD9E8D57)
+PHILOX_W = (0x9E3779B9, 0xBB67AE85)
+INV_2_32 = np.float32(2.3283064e-10)               # A1111's float32 constants
+INV_2_32_2PI = np.float32(2.3283064e-10 * 6.2831855)
+
+
+def philox_randn(seed, offset, n):
+    """Draw number `offset` of a Philox generator seeded `seed`: n values."""
+    mask = np.uint64(0xFFFFFFFF)
+    c0 = np.full(n, offset, dtype=np.uint64)
+    c1 = np.zeros(n, dtype=np.uint64)
+    c2 = np.arange(n, dtype=np.uint64)
+    c3 = np.zeros(n, dtype=np.uint64)
+    k0 = np.uint64(seed & 0xFFFFFFFF)
+    k1 = np.uint64(seed >> 32)
+    for round_index in range(10):
+        if round_index:
+            k0 = (k0 + np.uint64(PHILOX_W[0])) & mask
+            k1 = (k1 + np.uint64(PHILOX_W[1])) & mask
+        p0 = c0 * np.uint64(PHILOX_M[0])
+        p1 = c2 * np.uint64(PHILOX_M[1])
+        c0, c1, c2, c3 = ((p1 >> np.uint64(32)) ^ c1 ^ k0, p1 & mask, (p0 >> np.uint64(32)) ^ c3 ^ k1, p0 & mask)
+    u = c0.astype(np.float64) * np.float64(INV_2_32) + np.float64(INV_2_32 / 2)
+    v = c1.astype(np.float64) * np.float64(INV_2_32_2PI) + np.float64(INV_2_32_2PI / 2)
+    return (np.sqrt(-2.0 * np.log(u)) * np.sin(v)).astype(np.float32)
+
+
+def check_philox_against_a1111():
+    # The example output printed in A1111's modules/rng_philox.py for Generator(seed=0).randn((3, 4)).
+    published = [-0.92466259, -0.42534415, -2.6438457, 0.14518388, -0.12086647, -0.57972564,
+                  -0.62285122, -0.32838709, -1.07454231, -0.36314407, -1.67105067, 2.26550497]
+    ours = philox_randn(0, 0, 12)
+    # The printed digits differ from today's NumPy arithmetic by up to 2.4e-7.
+    assert np.abs(ours - np.array(published)).max() <= 1e-6, (ours, published)
+
+
+def write_npy(path, array):
+    np.save(path, array.astype("<f4"))
+    print(f"wrote {os.path.relpath(path)} ({os.path.getsize(path)} bytes)")
+
+
+def rng_fixtures():
+    torch_cases = []
+    seeds = [0, 1, 42, 2**32 + 7, 2**63 + 11, 2**64 - 1]
+    sizes = [1, 2, 3, 4, 15, 16, 17, 31, 32, 33, 100, 256, 1000]
+    for seed in seeds:
+        for n in sizes:
+            values = torch.randn(n, generator=torch.Generator("cpu").manual_seed(seed))
+            torch_cases.append({"seed": str(seed), "draws": [n], "values": [floats(values)]})
+    # Successive draws from one generator, as ancestral samplers make them (small draws use and
+    # refill torch's cached second Box–Muller value).
+    for seed, draws in [(1234, [256, 256, 17, 3, 3, 1, 16]), (2**32 + 5, [3, 16, 5, 100, 1])]:
+        generator = torch.Generator("cpu").manual_seed(seed)
+        values = [floats(torch.randn(n, generator=generator)) for n in draws]
+        torch_cases.append({"seed": str(seed), "draws": draws, "values": values})
+    write_json(os.path.join(ROOT, "rng", "torch-randn.json"), {"cases": torch_cases})
+    for seed in [0, 2**32 + 7]:
+        values = torch.randn((1, 4, 64, 64), generator=torch.Generator("cpu").manual_seed(seed))
+        write_npy(os.path.join(ROOT, "rng", f"torch-randn-seed{seed}-1x4x64x64.npy"), values.numpy())
+
+    check_philox_against_a1111()
+    philox_cases = []
+    for seed in [0, 1, 42, 2**32 + 7, 2**64 - 1]:
+        for n in [1, 5, 12, 16, 100, 256]:
+            philox_cases.append({"seed": str(seed), "draws": [n], "values": [floats(torch.from_numpy(philox_randn(seed, 0, n)))]})
+    draws = [256, 256, 7]
+    philox_cases.append({"seed": "99", "draws": draws,
+                         "values": [floats(torch.from_numpy(philox_randn(99, k, n))) for k, n in enumerate(draws)]})
+    write_json(os.path.join(ROOT, "rng", "philox-randn.json"), {
+        "reference": "NumPy re-implementation of A1111 modules/rng_philox.py (checked against its published example)",
+        "cases": philox_cases,
+    })
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    sampler_fixtures()
+    rng_fixtures()
