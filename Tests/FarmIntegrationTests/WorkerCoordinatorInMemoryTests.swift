@@ -102,10 +102,11 @@ struct WorkerCoordinatorInMemoryTests {
         let restarted = try await farm.restarted()
         defer { Task { await restarted.cleanUp() } }
         #expect(try await restarted.job(job).state == .active)
-        _ = try await restarted.addWorker("b", engine: FakeEngine())
         // The old leases ran to their TTL; the new coordinator's sweep requeues them.
         restarted.clock.advance(by: 10_000)
         await restarted.core.tick()
+        #expect(try await restarted.job(job).progress.queued == 6)
+        _ = try await restarted.addWorker("b", engine: FakeEngine())
         try await restarted.eventually("job done") { try await restarted.job(job).state == .done }
         try await Self.expectAllDone(restarted, job, count: 6)
     }

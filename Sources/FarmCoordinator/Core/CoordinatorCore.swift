@@ -8,7 +8,7 @@ import Logging
 /// commands back. Time comes from the injected clock.
 public actor CoordinatorCore {
     let store: any JobStore
-    public let results: ResultStore
+    nonisolated public let results: ResultStore
     let clock: any FarmClock
     let config: CoordinatorConfig
     let logger: Logger

@@ -7,8 +7,8 @@ import Logging
 /// `maxBatch × batchesAhead` items). Batches run on across disconnects — their results wait
 /// in the outbox and go out on the next connection.
 public actor WorkerAgent {
-    public let engine: any ImageEngine
-    public let outbox: ResultOutbox
+    nonisolated public let engine: any ImageEngine
+    nonisolated public let outbox: ResultOutbox
     public let maxBatch: Int
     public let batchesAhead: Int
     let logger: Logger
@@ -184,9 +184,10 @@ public actor WorkerAgent {
         guard let link, !draining else { return }
         let want = maxBatch * batchesAhead - itemsInHand - creditOutstanding
         guard want > 0 else { return }
+        // Counted before sending: the assignment it brings may arrive before `send` returns.
+        creditOutstanding += want
         do {
             try await link.send(.credit(want))
-            creditOutstanding += want
         } catch {
             detach()
         }
