@@ -41,11 +41,22 @@ struct KernelTests {
         f.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in b.withUnsafeBufferPointer { bp in
                 Conv2DKernel.run(x: xp.baseAddress!, n: 2, cin: 3, h: 13, w: 11, weight: wp.baseAddress!, cout: 4,
-                                 kernel: 3, stride: stride, padding: 1, bias: bp.baseAddress!, out: o.baseAddress!,
+                                 kernel: 3, stride: stride, padding: Padding2D(1), bias: bp.baseAddress!, out: o.baseAddress!,
                                  columnBudget: budget)
             } } }
         }
         #expect(withinTolerance("conv2d bands budget \(budget) stride \(stride)", fast: f, reference: r, tolerance: 1e-5))
+    }
+
+    @Test("conv2d with asymmetric padding (VAE downsampler)", arguments: [(8, 8), (7, 9), (6, 5)])
+    func conv2dAsymmetric(_ p: (Int, Int)) {
+        var rng = TestRandom(seed: UInt64(p.0 * 10 + p.1))
+        let x = rng.tensor([2, 3, p.0, p.1]), w = rng.tensor([5, 3, 3, 3]), b = rng.tensor([5])
+        let pad = Padding2D(top: 0, left: 0, bottom: 1, right: 1)
+        let f = fast.conv2d(x, weight: w, bias: b, stride: 2, padding: pad)
+        let r = reference.conv2d(x, weight: w, bias: b, stride: 2, padding: pad)
+        #expect(f.shape == [2, 5, p.0 / 2, p.1 / 2])
+        #expect(withinTolerance("conv2d pad (0,0,1,1) \(p)", fast: f, reference: r, tolerance: 1e-5))
     }
 
     @Test("linear", arguments: [(1, 3, 5), (7, 16, 9), (2 * 77, 33, 17), (5, 1, 1)])

@@ -9,9 +9,10 @@
 public protocol Backend: Sendable {
     var name: String { get }
 
-    /// 2-D convolution (cross-correlation, as PyTorch). x: [N, Cin, H, W], weight:
-    /// [Cout, Cin, k, k], bias: [Cout] → [N, Cout, (H + 2p − k)/s + 1, (W + 2p − k)/s + 1].
-    func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor
+    /// 2-D convolution (cross-correlation, as PyTorch) with zero padding on each side.
+    /// x: [N, Cin, H, W], weight: [Cout, Cin, k, k], bias: [Cout] →
+    /// [N, Cout, (H + top + bottom − k)/s + 1, (W + left + right − k)/s + 1].
+    func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Padding2D) -> Tensor
 
     /// x: [..., in], weight: [out, in], bias: [out] → [..., out].
     func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor
@@ -72,7 +73,23 @@ public enum Activation: String, Sendable, CaseIterable {
     case quickGelu
 }
 
+/// Zero padding of a convolution's input, per side (diffusers' VAE downsampler pads only the
+/// bottom and right).
+public struct Padding2D: Sendable, Equatable {
+    public var top, left, bottom, right: Int
+    public init(top: Int, left: Int, bottom: Int, right: Int) {
+        (self.top, self.left, self.bottom, self.right) = (top, left, bottom, right)
+    }
+    /// The same padding on every side.
+    public init(_ all: Int) { self.init(top: all, left: all, bottom: all, right: all) }
+}
+
 extension Backend {
+    /// Convolution with the same padding on every side.
+    public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor {
+        conv2d(x, weight: weight, bias: bias, stride: stride, padding: Padding2D(padding))
+    }
+
     /// 2× nearest upsampling, the common case.
     public func upsampleNearest2x(_ x: Tensor) -> Tensor {
         upsampleNearest(x, height: x.shape[2] * 2, width: x.shape[3] * 2)
@@ -81,6 +98,6 @@ extension Backend {
 
 /// Output size of a convolution along one dimension.
 @inline(__always)
-func convOutputSize(_ input: Int, kernel: Int, stride: Int, padding: Int) -> Int {
-    (input + 2 * padding - kernel) / stride + 1
+func convOutputSize(_ input: Int, kernel: Int, stride: Int, padBefore: Int, padAfter: Int) -> Int {
+    (input + padBefore + padAfter - kernel) / stride + 1
 }

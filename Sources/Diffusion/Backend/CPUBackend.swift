@@ -4,13 +4,13 @@ public struct CPUBackend: Backend {
     public init() {}
     public var name: String { "cpu (OpenBLAS, \(EngineThreads.count) threads)" }
 
-    public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor {
+    public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Padding2D) -> Tensor {
         precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1] && weight.shape[2] == weight.shape[3],
                      "conv2d: weight \(weight.shape) for input \(x.shape)")
         let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (cout, k) = (weight.shape[0], weight.shape[2])
-        let oh = convOutputSize(h, kernel: k, stride: stride, padding: padding)
-        let ow = convOutputSize(w, kernel: k, stride: stride, padding: padding)
+        let oh = convOutputSize(h, kernel: k, stride: stride, padBefore: padding.top, padAfter: padding.bottom)
+        let ow = convOutputSize(w, kernel: k, stride: stride, padBefore: padding.left, padAfter: padding.right)
         var out = Tensor(uninitialized: [n, cout, oh, ow])
         out.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in

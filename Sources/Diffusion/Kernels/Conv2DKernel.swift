@@ -9,15 +9,15 @@ enum Conv2DKernel {
     // x: [n, cin, h, w], weight: [cout, cin, k, k], bias: [cout] → out: [n, cout, oh, ow]
     static func run(
         x: UnsafePointer<Float>, n: Int, cin: Int, h: Int, w: Int,
-        weight: UnsafePointer<Float>, cout: Int, kernel: Int, stride: Int, padding: Int,
+        weight: UnsafePointer<Float>, cout: Int, kernel: Int, stride: Int, padding: Padding2D,
         bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>,
         columnBudget: Int = defaultColumnBudget
     ) {
-        let oh = convOutputSize(h, kernel: kernel, stride: stride, padding: padding)
-        let ow = convOutputSize(w, kernel: kernel, stride: stride, padding: padding)
+        let oh = convOutputSize(h, kernel: kernel, stride: stride, padBefore: padding.top, padAfter: padding.bottom)
+        let ow = convOutputSize(w, kernel: kernel, stride: stride, padBefore: padding.left, padAfter: padding.right)
         let plane = oh * ow
         let kk = cin * kernel * kernel
-        let direct = kernel == 1 && stride == 1 && padding == 0
+        let direct = kernel == 1 && stride == 1 && padding == Padding2D(0)
         let rowsPerBand = max(1, min(oh, columnBudget / max(1, kk * ow)))
         let columns: UnsafeMutablePointer<Float>? =
             direct ? nil : .allocate(capacity: kk * rowsPerBand * ow)
@@ -37,8 +37,8 @@ enum Conv2DKernel {
             while row0 < oh {
                 let rows = min(rowsPerBand, oh - row0)
                 let bandWidth = rows * ow
-                im2col(x: xb, cin: cin, h: w == 0 ? 0 : h, w: w, kernel: kernel, stride: stride,
-                       padding: padding, ow: ow, row0: row0, rows: rows, columns: columns!)
+                im2col(x: xb, cin: cin, h: h, w: w, kernel: kernel, stride: stride,
+                       padTop: padding.top, padLeft: padding.left, ow: ow, row0: row0, rows: rows, columns: columns!)
                 sgemm(transA: false, transB: false, m: cout, n: bandWidth, k: kk,
                       a: weight, lda: kk, b: columns!, ldb: bandWidth, beta: beta,
                       c: ob + row0 * ow, ldc: plane)
@@ -57,9 +57,9 @@ enum Conv2DKernel {
     }
 
     /// Unfolds output rows row0..<row0+rows: columns[(c·k + i)·k + j][oy·ow + ox] =
-    /// x[c][oy·s − p + i][ox·s − p + j], zero outside the image.
+    /// x[c][oy·s − top + i][ox·s − left + j], zero outside the image.
     static func im2col(
-        x: UnsafePointer<Float>, cin: Int, h: Int, w: Int, kernel: Int, stride: Int, padding: Int,
+        x: UnsafePointer<Float>, cin: Int, h: Int, w: Int, kernel: Int, stride: Int, padTop: Int, padLeft: Int,
         ow: Int, row0: Int, rows: Int, columns: UnsafeMutablePointer<Float>
     ) {
         let kk = cin * kernel * kernel
@@ -72,7 +72,7 @@ enum Conv2DKernel {
                 let dst = columns + r * bandWidth
                 let plane = x + c * h * w
                 for oyLocal in 0..<rows {
-                    let iy = (row0 + oyLocal) * stride - padding + i
+                    let iy = (row0 + oyLocal) * stride - padTop + i
                     let d = dst + oyLocal * ow
                     if iy < 0 || iy >= h {
                         d.update(repeating: 0, count: ow)
@@ -80,15 +80,15 @@ enum Conv2DKernel {
                     }
                     let src = plane + iy * w
                     if stride == 1 {
-                        // ox in [lo, hi) reads src[ox − p + j]; the rest is padding.
-                        let lo = min(ow, max(0, padding - j))
-                        let hi = max(lo, min(ow, w + padding - j))
+                        // ox in [lo, hi) reads src[ox − left + j]; the rest is padding.
+                        let lo = min(ow, max(0, padLeft - j))
+                        let hi = max(lo, min(ow, w + padLeft - j))
                         if lo > 0 { d.update(repeating: 0, count: lo) }
-                        if hi > lo { (d + lo).update(from: src + (lo - padding + j), count: hi - lo) }
+                        if hi > lo { (d + lo).update(from: src + (lo - padLeft + j), count: hi - lo) }
                         if hi < ow { (d + hi).update(repeating: 0, count: ow - hi) }
                     } else {
                         for ox in 0..<ow {
-                            let ix = ox * stride - padding + j
+                            let ix = ox * stride - padLeft + j
                             d[ox] = (ix >= 0 && ix < w) ? src[ix] : 0
                         }
                     }

@@ -7,18 +7,18 @@ public struct ReferenceBackend: Backend {
     public init() {}
     public var name: String { "reference" }
 
-    public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor {
+    public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Padding2D) -> Tensor {
         let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
         precondition(weight.shape[1] == cin, "conv2d: weight \(weight.shape) for input \(x.shape)")
-        let oh = convOutputSize(h, kernel: kh, stride: stride, padding: padding)
-        let ow = convOutputSize(w, kernel: kw, stride: stride, padding: padding)
+        let oh = convOutputSize(h, kernel: kh, stride: stride, padBefore: padding.top, padAfter: padding.bottom)
+        let ow = convOutputSize(w, kernel: kw, stride: stride, padBefore: padding.left, padAfter: padding.right)
         let xs = x.scalars, ws = weight.scalars, bs = bias?.scalars
         var out = [Float](repeating: 0, count: n * cout * oh * ow)
         for b in 0..<n { for o in 0..<cout { for oy in 0..<oh { for ox in 0..<ow {
             var sum = Double(bs?[o] ?? 0)
             for c in 0..<cin { for i in 0..<kh { for j in 0..<kw {
-                let iy = oy * stride - padding + i, ix = ox * stride - padding + j
+                let iy = oy * stride - padding.top + i, ix = ox * stride - padding.left + j
                 if iy < 0 || iy >= h || ix < 0 || ix >= w { continue }
                 sum += Double(xs[((b * cin + c) * h + iy) * w + ix]) * Double(ws[((o * cin + c) * kh + i) * kw + j])
             } } }
