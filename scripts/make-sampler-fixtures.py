@@ -64,13 +64,21 @@ def base_scheduler():
     return PNDMScheduler.from_pretrained(folder)
 
 
-def make_scheduler(base, name, schedule, spacing):
-    """What a diffusers user gets with `Class.from_config(pipe.scheduler.config, ...)`."""
+def make_scheduler(base, name, schedule, spacing, config="sd15"):
+    """What a diffusers user gets with `Class.from_config(pipe.scheduler.config, ...)`.
+    config "class-defaults": the class constructed with its own defaults (PNDM with
+    skip_prk_steps); "cosine": the SD config with beta_schedule squaredcos_cap_v2."""
     kwargs = {}
     if schedule == "karras":
         kwargs["use_karras_sigmas"] = True
     if spacing is not None:
         kwargs["timestep_spacing"] = spacing
+    if config == "class-defaults":
+        if name == "pndm":
+            kwargs["skip_prk_steps"] = True
+        return CLASSES[name](**kwargs)
+    if config == "cosine":
+        kwargs["beta_schedule"] = "squaredcos_cap_v2"
     return CLASSES[name].from_config(base.config, **kwargs)
 
 
@@ -86,8 +94,16 @@ def floats(tensor):
     return [float(v) for v in torch.as_tensor(tensor).detach().reshape(-1).to(torch.float64).tolist()]
 
 
-def run_case(base, name, schedule, spacing, steps, seeds, height, width):
-    scheduler = make_scheduler(base, name, schedule, spacing)
+def run_case(base, name, schedule, spacing, steps, seeds, height, width, config="sd15"):
+    try:
+        return run_case_or_fail(base, name, schedule, spacing, steps, seeds, height, width, config)
+    except IndexError as error:  # e.g. DPM++ with a repeated first timestep overruns its sigmas
+        return {"sampler": name, "config": config, "schedule": schedule, "spacing": spacing, "steps": steps,
+                "seeds": seeds, "shape": [len(seeds), 4, height, width], "error": f"IndexError: {error}"}
+
+
+def run_case_or_fail(base, name, schedule, spacing, steps, seeds, height, width, config):
+    scheduler = make_scheduler(base, name, schedule, spacing, config)
     scheduler.set_timesteps(steps)
     generators = [torch.Generator("cpu").manual_seed(s) for s in seeds]
     shape = (len(seeds), 4, height, width)
@@ -107,6 +123,7 @@ def run_case(base, name, schedule, spacing, steps, seeds, height, width):
         latents = scheduler.step(eps, t, latents, **extra, return_dict=False)[0]
     case = {
         "sampler": name,
+        "config": config,
         "schedule": schedule,
         "spacing": spacing,  # null: the class default, as from_config resolves it
         "resolved_spacing": scheduler.config.timestep_spacing,
@@ -165,6 +182,16 @@ def sampler_fixtures():
     cases.append(run_case(base, "euler_a", "default", None, 10, [42, 43], 8, 8))
     cases.append(run_case(base, "euler_a", "default", "leading", 7, [2**32 + 5, 2**32 + 6], 4, 6))
     cases.append(run_case(base, "dpmpp_2m", "default", None, 10, [42, 43], 6, 4))
+    # Keys a config leaves out take each class's own defaults (DDIM: clip_sample and
+    # set_alpha_to_one true, linear betas; Heun: linear 0.00085…0.012), and the cosine schedule.
+    for name in CLASSES:
+        cases.append(run_case(base, name, "default", None, 10, [5], 4, 4, config="class-defaults"))
+    for name in KARRAS:
+        cases.append(run_case(base, name, "karras", None, 10, [5], 4, 4, config="class-defaults"))
+    for name in CLASSES:
+        cases.append(run_case(base, name, "default", None, 7, [6], 4, 4, config="cosine"))
+    for name in KARRAS:
+        cases.append(run_case(base, name, "karras", None, 7, [6], 4, 4, config="cosine"))
     write_json(os.path.join(ROOT, "samplers", "runs.json"), {
         "model": "eps = 0.5*tanh(x) + float32(t/1000*0.02*(c+1) - 0.03)",
         "cases": cases,

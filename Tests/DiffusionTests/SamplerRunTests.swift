@@ -6,15 +6,17 @@ import Testing
 private struct RunsFixture: Decodable {
     struct Case: Decodable {
         let sampler: String
+        let config: String
         let schedule: String
         let spacing: String?
-        let resolvedSpacing: String
+        let resolvedSpacing: String?
         let steps: Int
         let seeds: [UInt64]
         let shape: [Int]
-        let timesteps: [Float]
-        let initNoiseSigma: Float
-        let latents: [Float]
+        let error: String?
+        let timesteps: [Float]?
+        let initNoiseSigma: Float?
+        let latents: [Float]?
     }
     let cases: [Case]
 }
@@ -32,10 +34,19 @@ private struct RunsFixture: Decodable {
         for testCase in fixture.cases {
             let kind = try #require(SamplerKind(rawValue: testCase.sampler))
             let spacing = try testCase.spacing.map { try #require(TimestepSpacing(rawValue: $0)) }
-            let sampler = try Sampler(
-                kind: kind, steps: testCase.steps,
-                sigmaSchedule: try #require(SigmaScheduleKind(rawValue: testCase.schedule)), spacing: spacing)
-            let label = "\(kind) \(testCase.schedule) \(testCase.resolvedSpacing) \(testCase.steps) steps, seeds \(testCase.seeds)"
+            let made = Result {
+                try Sampler(
+                    kind: kind, steps: testCase.steps,
+                    sigmaSchedule: try #require(SigmaScheduleKind(rawValue: testCase.schedule)), spacing: spacing,
+                    config: try Self.config(named: testCase.config))
+            }
+            let label = "\(kind) (\(testCase.config)) \(testCase.schedule) \(testCase.resolvedSpacing ?? "-") \(testCase.steps) steps, seeds \(testCase.seeds)"
+            guard let expectedLatents = testCase.latents, let timesteps = testCase.timesteps, let initNoiseSigma = testCase.initNoiseSigma else {
+                // diffusers fails on this one: we must refuse it up front.
+                #expect(throws: SamplerError.self, "\(label): diffusers fails with \(testCase.error ?? "?")") { try made.get() }
+                continue
+            }
+            let sampler = try made.get()
             #expect(sampler.schedule.spacing.rawValue == testCase.resolvedSpacing, "\(label)")
             let shape = LatentShape(batch: testCase.shape[0], channels: testCase.shape[1], height: testCase.shape[2], width: testCase.shape[3])
             var noise = NoiseBatch(rng: .cpu, seeds: testCase.seeds)
@@ -48,17 +59,35 @@ private struct RunsFixture: Decodable {
                 return model(x, t)
             }, progress: { progress in
                 reported.append(progress.step)
-                #expect(progress.total == testCase.timesteps.count)
+                #expect(progress.total == timesteps.count)
             })
-            #expect(closeAtFloatPrecision(calls, testCase.timesteps), "\(label): model timesteps")
-            #expect(reported == Array(1...testCase.timesteps.count), "\(label): progress")
-            #expect(closeAtFloatPrecision([sampler.schedule.initNoiseSigma], [testCase.initNoiseSigma]), "\(label): init_noise_sigma")
-            let scale = testCase.latents.map(abs).max() ?? 1
-            let relative = maxAbsoluteDifference(latents, testCase.latents) / scale
+            #expect(closeAtFloatPrecision(calls, timesteps), "\(label): model timesteps")
+            #expect(reported == Array(1...timesteps.count), "\(label): progress")
+            #expect(closeAtFloatPrecision([sampler.schedule.initNoiseSigma], [initNoiseSigma]), "\(label): init_noise_sigma")
+            #expect(latents.count == expectedLatents.count)
+            let scale = expectedLatents.map(abs).max() ?? 1
+            let relative = maxAbsoluteDifference(latents, expectedLatents) / scale
             worst = max(worst, relative)
             #expect(relative <= Self.relativeTolerance, "\(label): final latents off by \(relative) of their largest magnitude")
         }
         print("sampler runs: largest relative difference \(worst)")
+    }
+
+    /// The scheduler configs the fixture script uses.
+    static func config(named name: String) throws -> SchedulerConfig {
+        switch name {
+        case "sd15":
+            return .sd15
+        case "class-defaults":
+            // Nothing given: every key takes the sampler class's default (pndm runs PLMS).
+            return SchedulerConfig(skipPRKSteps: true)
+        case "cosine":
+            var config = SchedulerConfig.sd15
+            config.betaSchedule = .squaredCosCapV2
+            return config
+        default:
+            throw FixtureError("unknown fixture config \(name)")
+        }
     }
 
     @Test func badInputsAreClearErrors() throws {
@@ -79,6 +108,27 @@ private struct RunsFixture: Decodable {
         #expect(throws: SamplerError.invalidShape(LatentShape(batch: 0, height: 2, width: 2))) {
             try sampler.sample(initialNoise: [], shape: LatentShape(batch: 0, height: 2, width: 2), noise: &two, model: model)
         }
+    }
+
+    @Test func oversizedShapesAreRefusedBeforeAllocating() throws {
+        let sampler = try Sampler(kind: .euler, steps: 2)
+        var noise = NoiseBatch(rng: .cpu, seed: 0, count: 1)
+        let huge = LatentShape(batch: 1 << 20, height: 1 << 20, width: 1 << 30)
+        #expect(!huge.isValid)
+        #expect(throws: SamplerError.invalidShape(huge)) {
+            try sampler.sample(initialNoise: [], shape: huge, noise: &noise, model: { x, _ in x })
+        }
+    }
+
+    @Test func namesParseWithHelpfulErrors() throws {
+        #expect(try SamplerKind(parsing: "euler_a") == .eulerAncestral)
+        #expect(try SamplerKind(parsing: "dpmpp_2m") == .dpmpp2M)
+        #expect(try RNGKind(parsing: "philox") == .philox)
+        #expect(try TimestepSpacing(parsing: "trailing") == .trailing)
+        let error = UnknownChoiceError(option: "sampler", value: "dpm++", choices: ["ddim", "pndm", "euler", "euler_a", "dpmpp_2m", "lms", "heun"])
+        #expect(throws: error) { try SamplerKind(parsing: "dpm++") }
+        #expect(error.description == "unknown sampler \"dpm++\" (choose one of: ddim, pndm, euler, euler_a, dpmpp_2m, lms, heun)")
+        #expect(throws: UnknownChoiceError.self) { try SigmaScheduleKind(parsing: "Karras") }
     }
 
     @Test func progressCanStopARun() throws {

@@ -33,7 +33,7 @@ public struct Sampler: Sendable {
         initialNoise: [Float], shape: LatentShape, noise: inout NoiseBatch,
         model: DenoiserModel, progress: ((SamplerProgress) throws -> Void)? = nil
     ) throws -> [Float] {
-        guard shape.batch > 0, shape.channels > 0, shape.height > 0, shape.width > 0 else {
+        guard shape.isValid else {
             throw SamplerError.invalidShape(shape)
         }
         guard initialNoise.count == shape.count else {

@@ -16,6 +16,19 @@ public struct LatentShape: Sendable, Hashable, CustomStringConvertible {
     public var perImage: Int { channels * height * width }
     /// Elements in the whole batch.
     public var count: Int { batch * perImage }
+
+    /// Every dimension positive and the element count representable (checked before anything
+    /// is allocated for it).
+    public var isValid: Bool {
+        guard batch > 0, channels > 0, height > 0, width > 0 else { return false }
+        var total = 1
+        for dimension in [batch, channels, height, width] {
+            let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= 1 << 40 else { return false }
+            total = product
+        }
+        return true
+    }
     public var description: String { "[\(batch), \(channels), \(height), \(width)]" }
 }
 
@@ -52,7 +65,7 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable {
         case .unsupported(let what):
             "not supported: \(what)"
         case .invalidShape(let shape):
-            "invalid latent shape \(shape): every dimension must be positive"
+            "invalid latent shape \(shape): every dimension must be positive and the total at most 2^40"
         case .noiseSizeMismatch(let expected, let got):
             "initial noise has \(got) values, the latent shape needs \(expected)"
         case .generatorCountMismatch(let images, let generators):
