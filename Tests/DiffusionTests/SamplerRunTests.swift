@@ -19,6 +19,34 @@ private struct RunsFixture: Decodable {
         let latents: [Float]?
     }
     let cases: [Case]
+    /// scheduler_config.json contents by name, for configs "file:NAME".
+    let fileConfigs: [String: JSONValue]
+}
+
+/// Any JSON value, kept to be written back out as the file it came from.
+private enum JSONValue: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    var foundation: Any {
+        switch self {
+        case .null: NSNull()
+        case .bool(let value): value
+        case .number(let value): value
+        case .string(let value): value
+        case .array(let values): values.map(\.foundation)
+        case .object(let values): values.mapValues(\.foundation)
+        }
+    }
 }
 
 /// Whole sampling runs against diffusers' schedulers driven like StableDiffusionPipeline, with
@@ -38,7 +66,7 @@ private struct RunsFixture: Decodable {
                 try Sampler(
                     kind: kind, steps: testCase.steps,
                     sigmaSchedule: try #require(SigmaScheduleKind(rawValue: testCase.schedule)), spacing: spacing,
-                    config: try Self.config(named: testCase.config))
+                    config: try Self.config(named: testCase.config, files: fixture.fileConfigs))
             }
             let label = "\(kind) (\(testCase.config)) \(testCase.schedule) \(testCase.resolvedSpacing ?? "-") \(testCase.steps) steps, seeds \(testCase.seeds)"
             guard let expectedLatents = testCase.latents, let timesteps = testCase.timesteps, let initNoiseSigma = testCase.initNoiseSigma else {
@@ -74,7 +102,14 @@ private struct RunsFixture: Decodable {
     }
 
     /// The scheduler configs the fixture script uses.
-    static func config(named name: String) throws -> SchedulerConfig {
+    private static func config(named name: String, files: [String: JSONValue]) throws -> SchedulerConfig {
+        if name.hasPrefix("file:") {
+            // Parsed from the very JSON diffusers loaded, the pipeline's fix-ups included.
+            let file = String(name.dropFirst(5))
+            guard let contents = files[file] else { throw FixtureError("no file config \(file)") }
+            let data = try JSONSerialization.data(withJSONObject: contents.foundation)
+            return try SchedulerConfig(json: data, source: "\(file)/scheduler_config.json")
+        }
         switch name {
         case "sd15":
             return .sd15

@@ -111,6 +111,15 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
         let config = try SchedulerConfig(json: Data(json.utf8), source: "scheduler_config.json")
         #expect(config == .sd15)
         #expect(config.timestepSpacing == nil)
+        #expect(config.className == "PNDMScheduler")
+        // StableDiffusionPipeline's load-time fix-up of outdated configs.
+        let outdated = #"{"_class_name": "DDIMScheduler", "steps_offset": 0, "clip_sample": true}"#
+        let fixed = try SchedulerConfig(json: Data(outdated.utf8), source: "old.json")
+        #expect(fixed.stepsOffset == 1 && fixed.clipSample == false && fixed.className == "DDIMScheduler")
+        // Used as loaded, a missing steps_offset is fixed up too; swapped in, the class default holds.
+        let sparse = try SchedulerConfig(json: Data(#"{"_class_name": "PNDMScheduler", "skip_prk_steps": true}"#.utf8), source: "p.json")
+        #expect(try SamplerSchedule(kind: .pndm, steps: 10, config: sparse).timesteps.first == 901)
+        #expect(try SamplerSchedule(kind: .ddim, steps: 10, config: sparse).timesteps.first == 900)
         let bad = #"{"beta_schedule": "sigmoid"}"#
         #expect(throws: SchedulerConfigError(source: "x.json", key: "beta_schedule", reason: "unsupported value \"sigmoid\"")) {
             try SchedulerConfig(json: Data(bad.utf8), source: "x.json")

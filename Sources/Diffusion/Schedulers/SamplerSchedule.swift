@@ -30,7 +30,9 @@ public struct SamplerSchedule: Sendable {
         kind: SamplerKind, steps: Int, sigmaSchedule: SigmaScheduleKind = .default,
         spacing: TimestepSpacing? = nil, config: SchedulerConfig = .sd15
     ) throws {
-        var settings = SchedulerSettings(config, for: kind)
+        // As loaded, without from_config: only the config's own class, with no overrides.
+        let native = config.className == kind.diffusersClass && sigmaSchedule == .default && spacing == nil
+        var settings = SchedulerSettings(config, for: kind, native: native)
         if let spacing { settings.timestepSpacing = spacing }
         let trainSteps = settings.numTrainTimesteps
         guard (1...trainSteps).contains(steps) else {
