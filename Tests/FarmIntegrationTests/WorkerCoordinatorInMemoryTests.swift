@@ -38,7 +38,7 @@ struct WorkerCoordinatorInMemoryTests {
         }
         let metrics = await farm.core.metrics()
         #expect(metrics.itemsDone == 10)
-        #expect(metrics.queueDepth == 0)
+        #expect(try await farm.job(job).progress.queued == 0)
     }
 
     @Test func killedWorkersItemsRunElsewhereWithExactlyOneResultEach() async throws {
