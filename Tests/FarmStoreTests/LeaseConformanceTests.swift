@@ -74,4 +74,27 @@ import Testing
             #expect(try await store.job(id)?.progress == JobProgress(total: 1_200, queued: 1_200))
         }
     }
+
+    @Test(arguments: Backend.all)
+    func aGoneWorkersLeasesComeBackAtOnce(_ backend: Backend) async throws {
+        try await withStore(backend, policy: StorePolicy(maxAttempts: 2, blockAfterFailures: 1)) { store, _ in
+            let id = try await store.submit(job(count: 4), now: t0)
+            let mine = try await store.claim(worker: "gone", batchKey: nil, limit: 2, leaseDuration: 600, now: t0)
+            let theirs = try await store.claim(worker: "alive", batchKey: nil, limit: 1, leaseDuration: 600, now: t0)
+            let released = try await store.releaseLeases(of: "gone", now: t0 + 1)
+            #expect(released.map(\.item) == mine.map(\.id))
+            #expect(released.allSatisfy { $0.newState == .queued && $0.worker == "gone" })
+            #expect(try await store.item(theirs[0].id)?.state == .leased)
+            #expect(try await store.job(id)?.progress == JobProgress(total: 4, queued: 3, leased: 1))
+            #expect(try await store.failures(of: mine[0].id).first?.message.contains("worker gone") == true)
+            // Not counted against the worker: no block, even with a threshold of one.
+            let done = try await store.claim(worker: "alive", batchKey: nil, limit: 1, leaseDuration: 600, now: t0 + 2)
+            _ = try await store.complete(done[0].lease, worker: "alive", result: aResult, now: t0 + 2)
+            #expect(try await store.blockedWorkers(job: id).isEmpty)
+            // The late report of the gone worker is still taken while nobody else has the item.
+            #expect(try await store.complete(mine[1].lease, worker: "gone", result: aResult, now: t0 + 3) == .completed)
+            #expect(try await store.releaseLeases(of: "gone", now: t0 + 4).isEmpty)
+            try await expectCountsConsistent(store, id)
+        }
+    }
 }

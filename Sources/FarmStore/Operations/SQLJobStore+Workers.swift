@@ -49,4 +49,14 @@ extension SQLJobStore {
             return try connection.query(sql + " ORDER BY id", parameters).map(Columns.worker)
         }
     }
+
+    public func markWorkers(lastSeenBefore: Date, as state: WorkerState) async throws -> [WorkerID] {
+        let time = milliseconds(lastSeenBefore)
+        return try await perform("mark workers") { connection in
+            try connection.query(
+                "UPDATE workers SET state = $2 WHERE last_seen < $1 AND state <> $2 RETURNING id",
+                [.int(time), .text(state.rawValue)]
+            ).map { WorkerID(try $0.text(0)) }.sorted { $0.rawValue < $1.rawValue }
+        }
+    }
 }

@@ -22,3 +22,18 @@ public final class PostgresStore: SQLJobStore, @unchecked Sendable {
         }
     }
 }
+
+extension PostgresStore {
+    /// Drops a schema made with `init(url:schema:)` and everything in it — for benchmarks
+    /// and tests that work in a throwaway schema.
+    public static func dropSchema(_ schema: String, url: String) async throws {
+        try PostgresConnection.validate(schema: schema)
+        let pool = ConnectionPool(maxConnections: 1) { try PostgresConnection(url: url, schema: nil) }
+        defer { pool.close() }
+        do {
+            try await pool.run { connection in try connection.executeScript("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
+        } catch let error as StoreError {
+            throw error.context(operation: "drop schema", job: nil, item: nil)
+        }
+    }
+}
