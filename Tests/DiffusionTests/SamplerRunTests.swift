@@ -166,6 +166,26 @@ private enum JSONValue: Decodable {
         #expect(throws: UnknownChoiceError.self) { try SigmaScheduleKind(parsing: "Karras") }
     }
 
+    @Test(arguments: SamplerKind.allCases)
+    func progressCarriesTheDenoisedEstimate(kind: SamplerKind) throws {
+        let sampler = try Sampler(kind: kind, steps: 6)
+        let shape = LatentShape(batch: 2, height: 3, width: 5)
+        var noise = NoiseBatch(rng: .cpu, seed: 9, count: 2)
+        let model = FakeDenoiser(shape: shape)
+        var last: SamplerProgress?
+        let latents = try sampler.sample(
+            initialNoise: noise.draw(perImage: shape.perImage), shape: shape, noise: &noise,
+            model: { x, t in model(x, t) }, progress: { last = $0 })
+        let final = try #require(last)
+        #expect(final.step == sampler.schedule.modelEvaluations && final.latents == latents)
+        #expect(final.denoised.count == shape.count && final.denoised.allSatisfy(\.isFinite))
+        if kind != .ddim && kind != .pndm {
+            // The last step goes to σ = 0, where the latents are the model's estimate x̂₀.
+            let scale = latents.map(abs).max() ?? 1
+            #expect(maxAbsoluteDifference(final.denoised, latents) <= 1e-5 * scale)
+        }
+    }
+
     @Test func progressCanStopARun() throws {
         struct Stop: Error {}
         let sampler = try Sampler(kind: .dpmpp2M, steps: 10, sigmaSchedule: .karras)
