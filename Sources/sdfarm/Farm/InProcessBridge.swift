@@ -2,14 +2,15 @@ import FarmStore
 import Foundation
 import Synchronization
 
-@testable import FarmCoordinator
-@testable import FarmWorker
+import FarmCoordinator
+import FarmWorker
 
-/// Connects one `WorkerAgent` to a `CoordinatorCore` in memory, the way the server and the
-/// worker's connection do over TCP but without the codec: commands flow in order through a
+/// Connects one `WorkerAgent` to a `CoordinatorCore` in one process, the way the server and
+/// the worker's connection do over TCP but without the codec (for `sdfarm bench farm` and the
+/// farm tests): commands flow in order through a
 /// pipe, reports are carried out in order, results are written into the result store before
 /// the coordinator hears of them. `cut()` drops the connection like a pulled cable.
-final class InMemoryBridge: Sendable {
+final class InProcessBridge: Sendable {
     let core: CoordinatorCore
     let agent: WorkerAgent
     let worker: WorkerID
@@ -111,13 +112,13 @@ final class InMemoryBridge: Sendable {
     }
 
     struct CoordinatorSide: WorkerLink {
-        let bridge: InMemoryBridge
+        let bridge: InProcessBridge
         func send(_ command: WorkerCommand) { bridge.deliver(command) }
         func close(reason: String) { Task { await bridge.cut() } }
     }
 
     struct WorkerSide: CoordinatorLink {
-        let bridge: InMemoryBridge
+        let bridge: InProcessBridge
         func send(_ report: WorkerReport) async throws { try await bridge.report(report) }
     }
 
