@@ -51,7 +51,8 @@ extension SQLJobStore {
                 key = try first.text(0)
             }
             // PostgreSQL: rows another claimer holds are skipped, not waited for, and a row
-            // claimed and committed meanwhile no longer matches state = 'queued'.
+            // claimed and committed meanwhile no longer matches state = 'queued' (checked
+            // again by the UPDATE on the newest row version, as a second line of defence).
             let rows = try connection.query(
                 """
                 WITH picked AS (
@@ -60,7 +61,7 @@ extension SQLJobStore {
                     ORDER BY idx LIMIT $3\(connection.dialect.skipLocked)
                 )
                 UPDATE items SET state = 'leased', fence = fence + 1, lease_owner = $4, lease_expires_at = $5, updated_at = $6
-                WHERE id IN (SELECT id FROM picked)
+                WHERE id IN (SELECT id FROM picked) AND state = 'queued'
                 RETURNING \(Columns.claimed)
                 """,
                 [
