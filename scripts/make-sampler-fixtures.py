@@ -206,6 +206,38 @@ def schedule_only(base, name, schedule, spacing, steps):
     }
 
 
+def fnv1a64(text):
+    """FNV-1a, 64 bit, of the UTF-8 text (mirrored in SamplerScheduleTests.swift)."""
+    h = 0xCBF29CE484222325
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def timestep_digest(name, timesteps):
+    """Integer samplers: the decimal timesteps; float ones: their float32 bit patterns."""
+    if name in ("ddim", "pndm", "dpmpp_2m"):
+        return ",".join(str(int(t)) for t in timesteps.tolist())
+    return ",".join(str(int(v)) for v in timesteps.numpy().astype(np.float32).view(np.uint32))
+
+
+def timestep_sweep(base):
+    """Every N from 1 to 300: a digest of the timesteps, to catch rare rounding differences."""
+    cases = []
+    configs = [(name, "default") for name in CLASSES] + [("dpmpp_2m", "karras")]
+    for name, schedule in configs:
+        for spacing in ["leading", "linspace", "trailing"]:
+            digests = []
+            for steps in range(1, 301):
+                scheduler = make_scheduler(base, name, schedule, spacing)
+                scheduler.set_timesteps(steps)
+                t = scheduler.timesteps
+                out_of_range = name in ("ddim", "pndm") and bool(((t < 0) | (t >= 1000)).any())
+                digests.append("refused" if out_of_range else fnv1a64(timestep_digest(name, t)))
+            cases.append({"sampler": name, "schedule": schedule, "spacing": spacing, "digests": digests})
+    return cases
+
+
 def write_json(path, payload):
     payload = {"format": FORMAT, "generator": SCRIPT, "diffusers": diffusers.__version__, "torch": torch.__version__, **payload}
     with open(path, "w") as f:
@@ -261,6 +293,10 @@ def sampler_fixtures():
                 for steps in [1, 2, 3, 5, 7, 10, 16, 25, 33, 61]:
                     schedules.append(schedule_only(base, name, schedule, spacing, steps))
     write_json(os.path.join(ROOT, "samplers", "schedules.json"), {"cases": schedules})
+    write_json(os.path.join(ROOT, "samplers", "timestep-sweep.json"), {
+        "digest": "FNV-1a 64 of the timesteps joined by ',' (integers; float32 bit patterns for float timesteps)",
+        "cases": timestep_sweep(base),
+    })
 
 
 # --- A1111's Philox "NV" generator, re-implemented from its published algorithm -------------

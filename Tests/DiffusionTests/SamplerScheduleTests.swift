@@ -22,6 +22,27 @@ private struct SchedulesFixture: Decodable {
     let cases: [Case]
 }
 
+private struct SweepFixture: Decodable {
+    struct Case: Decodable {
+        let sampler: String
+        let schedule: String
+        let spacing: String
+        /// For N = 1…300: the FNV-1a digest of diffusers' timesteps, or "refused".
+        let digests: [String]
+    }
+    let cases: [Case]
+}
+
+/// FNV-1a, 64 bit, as scripts/make-sampler-fixtures.py computes it.
+private func fnv1a64(_ text: String) -> String {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in text.utf8 {
+        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+}
+
 /// Relative closeness at float32 precision: |a − b| ≤ 1e-6·max(1, |b|).
 func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }
@@ -73,6 +94,32 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
         }
         print("schedules compared with diffusers: \(compared) of \(fixture.cases.count)")
         #expect(compared > 400)
+    }
+
+    /// Every step count from 1 to 300, exact: integer timesteps as numbers, float ones bit for bit.
+    @Test func timestepsAreExactForEveryStepCount() throws {
+        let fixture = try SamplerFixtures.load(SweepFixture.self, "samplers/timestep-sweep.json")
+        var compared = 0
+        for sweep in fixture.cases {
+            let kind = try #require(SamplerKind(rawValue: sweep.sampler))
+            let schedule = try #require(SigmaScheduleKind(rawValue: sweep.schedule))
+            let spacing = try #require(TimestepSpacing(rawValue: sweep.spacing))
+            let integers = kind == .ddim || kind == .pndm || kind == .dpmpp2M
+            for (index, expected) in sweep.digests.enumerated() {
+                let steps = index + 1
+                let made = Result { try SamplerSchedule(kind: kind, steps: steps, sigmaSchedule: schedule, spacing: spacing) }
+                if expected == "refused" {
+                    #expect(throws: SamplerError.self, "\(kind) \(spacing) \(steps) steps") { try made.get() }
+                    continue
+                }
+                let timesteps = try made.get().timesteps
+                let text = timesteps.map { integers ? String(Int($0)) : String($0.bitPattern) }.joined(separator: ",")
+                #expect(fnv1a64(text) == expected, "\(kind) \(schedule) \(spacing) \(steps) steps: \(timesteps)")
+                compared += 1
+            }
+        }
+        print("timestep sweep: \(compared) schedules exact")
+        #expect(compared > 6000)
     }
 
     @Test func defaultSpacingFollowsEachDiffusersClass() throws {
