@@ -79,6 +79,11 @@ public protocol JobStore: Sendable {
     /// or before `now`.
     func requeueExpiredLeases(now: Date) async throws -> [ExpiredLease]
 
+    /// Puts items claimed but never handed to the worker back in the queue as if they had
+    /// not been claimed: attempt unchanged, no failure recorded. Only leases the worker
+    /// still holds (same fence) are returned; their ids come back.
+    func unclaim(_ leases: [LeaseToken], worker: WorkerID, now: Date) async throws -> [ItemID]
+
     /// Ends every lease `worker` holds at once (it disconnected, or was declared dead),
     /// exactly as if they had expired: requeued with attempt + 1, or failed on the last
     /// attempt. A late completion under the same fence is still accepted while nobody else

@@ -97,4 +97,25 @@ import Testing
             try await expectCountsConsistent(store, id)
         }
     }
+
+    @Test(arguments: Backend.all)
+    func unclaimedItemsGoBackWithoutCostingAnAttempt(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let id = try await store.submit(job(count: 3), now: t0)
+            let claimed = try await store.claim(worker: "w", batchKey: nil, limit: 3, leaseDuration: 60, now: t0)
+            _ = try await store.complete(claimed[2].lease, worker: "w", result: aResult, now: t0 + 1)
+            let stale = LeaseToken(item: claimed[1].id, fence: 0)
+            #expect(try await store.unclaim([claimed[0].lease], worker: "intruder", now: t0 + 2).isEmpty)
+            let returned = try await store.unclaim([claimed[0].lease, stale, claimed[2].lease], worker: "w", now: t0 + 2)
+            #expect(returned == [claimed[0].id])
+            let item = try #require(try await store.item(claimed[0].id))
+            #expect(item.state == .queued && item.attempt == 1 && item.leaseOwner == nil)
+            #expect(try await store.failures(of: claimed[0].id).isEmpty)
+            #expect(try await store.job(id)?.progress == JobProgress(total: 3, queued: 1, leased: 1, done: 1))
+            let again = try await store.claim(worker: "v", batchKey: nil, limit: 3, leaseDuration: 60, now: t0 + 3)
+            #expect(again.map(\.id) == [claimed[0].id])
+            #expect(again.first?.attempt == 1)
+            try await expectCountsConsistent(store, id)
+        }
+    }
 }

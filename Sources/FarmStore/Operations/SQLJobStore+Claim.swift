@@ -104,4 +104,30 @@ extension SQLJobStore {
             }
         }
     }
+
+    public func unclaim(_ leases: [LeaseToken], worker: WorkerID, now: Date) async throws -> [ItemID] {
+        let time = milliseconds(now)
+        return try await perform("unclaim") { connection in
+            try connection.transaction {
+                var returned: [ItemID] = []
+                var perJob: [JobID: Int] = [:]
+                for lease in leases.sorted(by: { $0.item < $1.item }) {
+                    let rows = try connection.query(
+                        """
+                        UPDATE items SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = $4
+                        WHERE id = $1 AND fence = $2 AND state = 'leased' AND lease_owner = $3
+                        RETURNING job_id
+                        """,
+                        [.int(lease.item.rawValue), .int(lease.fence), .text(worker.rawValue), .int(time)])
+                    guard let row = rows.first else { continue }
+                    perJob[JobID(try row.int(0)), default: 0] += 1
+                    returned.append(lease.item)
+                }
+                for (job, count) in perJob.sorted(by: { $0.key < $1.key }) {
+                    try JobCounts.move(connection, job: job, from: .leased, to: .queued, count: count, now: time)
+                }
+                return returned
+            }
+        }
+    }
 }
