@@ -32,16 +32,32 @@ final class InProcessBridge: Sendable {
 
     var isCut: Bool { state.withLock { $0.cut } }
 
-    /// Handshake, then forwards commands to the agent until cut. Returns once attached.
-    func connect(capabilities: WorkerCapabilities) async throws {
+    /// Handshake; returns the session as the worker's runner uses it (single use: a new
+    /// connection needs a new bridge).
+    func open(capabilities: WorkerCapabilities) async throws -> WorkerSessionIO {
         let connection = try await core.workerConnected(id: worker, name: worker.rawValue, capabilities: capabilities, link: CoordinatorSide(bridge: self))
         state.withLock { $0.connection = connection }
-        let agent = self.agent
         let stream = self.stream
-        Task {
-            for await message in stream { await agent.receive(message) }
+        let incoming = AsyncThrowingStream<CoordinatorMessage, any Error> { continuation in
+            let forward = Task {
+                for await message in stream { continuation.yield(message) }
+                continuation.finish(throwing: BridgeCut())
+            }
+            continuation.onTermination = { _ in forward.cancel() }
         }
-        await agent.attach(WorkerSide(bridge: self))
+        return WorkerSessionIO(incoming: incoming, link: WorkerSide(bridge: self), close: { await self.cut() })
+    }
+
+    /// Handshake, then forwards commands to the agent until cut. Returns once attached.
+    func connect(capabilities: WorkerCapabilities) async throws {
+        let session = try await open(capabilities: capabilities)
+        let agent = self.agent
+        Task {
+            do {
+                for try await message in session.incoming { await agent.receive(message) }
+            } catch {}
+        }
+        await agent.attach(session.link)
     }
 
     /// The connection drops: neither side can send any more.
