@@ -93,6 +93,11 @@ let package = Package(
             dependencies: [
                 "Diffusion", "FarmStore", "FarmCoordinator", "FarmWorker", "FarmClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The interim wire in Sources/sdfarm/Wire (until FarmProtocol lands).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
 

@@ -18,8 +18,7 @@ struct WorkerCoordinatorInMemoryTests {
             #expect(item.state == .done)
             let result = try #require(item.result)
             let bytes = try farm.core.results.read(sha256: result.sha256, kind: .png)
-            let settings = RenderSettings(model: "tiny", width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
-            #expect(bytes == FakeEngine.image(prompt: item.spec.prompt, seed: item.spec.seed, settings: settings))
+            #expect(bytes == FakeEngine.image(prompt: item.spec.prompt, seed: item.spec.seed, settings: farm.settings))
         }
     }
 
@@ -83,7 +82,7 @@ struct WorkerCoordinatorInMemoryTests {
         #expect(try await farm.job(job).progress.done == 0)
         // The same worker reconnects (same agent, same outbox) within the grace period.
         let again = InProcessBridge(core: farm.core, agent: first.agent, worker: WorkerID("a"))
-        try await again.connect(capabilities: FarmHarness.capabilities(maxBatch: 2))
+        try await again.connect(capabilities: farm.capabilities(maxBatch: 2))
         try await farm.eventually("job done") { try await farm.job(job).state == .done }
         try await Self.expectAllDone(farm, job, count: 2)
         try await farm.eventually("outbox emptied by acks") { try first.agent.outbox.pending().isEmpty }

@@ -22,7 +22,7 @@ struct WorkerRunnerTests {
             if n <= 2 { throw CocoaError(.fileReadNoSuchFile) }
             let bridge = InProcessBridge(core: farm.core, agent: agent, worker: WorkerID("r"))
             bridges.withLock { $0.append(bridge) }
-            return try await bridge.open(capabilities: FarmHarness.capabilities(maxBatch: 2))
+            return try await bridge.open(capabilities: farm.capabilities(maxBatch: 2))
         }
         runner.backoff = ReconnectBackoff(base: 0.001, cap: 0.004)
         runner.heartbeatInterval = .milliseconds(10)

@@ -69,9 +69,14 @@ extension CoordinatorCore {
         return true
     }
 
-    /// Drains every worker (coordinator shutdown).
-    public func drainAll() async {
-        for entry in workers.values { _ = await drainWorker(named: entry.id.rawValue) }
+    /// Closes every worker's connection (coordinator shutdown). Their leases stay in the
+    /// store: a restarted coordinator sees them run out, or gets the results when the workers
+    /// reconnect and deliver from their outboxes.
+    public func disconnectAll(reason: String) async {
+        for (id, entry) in workers {
+            entry.link.close(reason: reason)
+            await workerDisconnected(id: id, connection: entry.connection, reason: reason)
+        }
     }
 
     func carryOut(_ action: WorkerLifecycle.Action, for id: WorkerID) async {

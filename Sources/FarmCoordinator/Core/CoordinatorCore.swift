@@ -56,3 +56,10 @@ public actor CoordinatorCore {
         return m
     }
 }
+
+extension CoordinatorCore {
+    /// A connection failed the handshake (wrong token, wrong protocol): counted in metrics.
+    public func countRefusedConnection() {
+        counters.connectionsRefused += 1
+    }
+}

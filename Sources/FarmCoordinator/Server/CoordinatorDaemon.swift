@@ -13,7 +13,7 @@ public struct CoordinatorOptions: Sendable {
     public var metricsHost: String?
     public var metricsPort = 9464
     public var tickInterval: Duration = .seconds(1)
-    public var shutdownGrace: Double = 30
+    public var shutdownGrace: Double = 10
     public var config = CoordinatorConfig()
 
     public init() {}
@@ -73,21 +73,22 @@ public final class CoordinatorDaemon: Sendable {
         let logger = self.logger
         let watcher = Task {
             for await _ in shutdown {
-                logger.info("shutting down: no new connections, draining workers")
+                // Workers are disconnected, not drained: they keep finished results in their
+                // outboxes and reconnect to the next coordinator on their own.
+                logger.info("shutting down: no new connections; disconnecting workers")
                 await listener.shutdown()
-                await core.drainAll()
+                await core.disconnectAll(reason: "coordinator shutting down")
                 break
             }
-        }
-        defer {
-            ticks.cancel()
-            watcher.cancel()
         }
         do {
             try await listener.run(shutdownGrace: options.shutdownGrace, handle: handle)
         } catch let error as ShutdownGraceElapsed {
             logger.warning("\(error)")
         }
+        watcher.cancel()
+        ticks.cancel()
+        await ticks.value
         await metrics?.stop()
         await store.close()
     }

@@ -4,28 +4,27 @@ import Foundation
 
 /// `sdfarm status` / `jobs` / `workers` as text tables and as JSON.
 enum StatusText {
-    static func workers(_ status: FarmStatus) -> String {
+    static func workers(_ status: StatusView) -> String {
         guard !status.workers.isEmpty else { return "no workers connected\n" }
         var rows = [["WORKER", "STATE", "DEVICE", "MODEL", "JOBS", "IMAGES", "IMG/MIN"]]
         for w in status.workers {
             rows.append([
-                w.name, w.state, w.device, w.loadedModel ?? "-", w.jobs.isEmpty ? "-" : w.jobs.map(String.init).joined(separator: ","),
-                String(w.imagesDone), w.imagesPerMinute.map { String(format: "%.1f", $0) } ?? "-",
+                w.name, w.state, w.device, w.loaded_model ?? "-", w.jobs.isEmpty ? "-" : w.jobs.map(String.init).joined(separator: ","),
+                String(w.images_done), w.images_per_minute.map { String(format: "%.1f", $0) } ?? "-",
             ])
         }
         return table(rows)
     }
 
-    static func jobs(_ status: FarmStatus) -> String {
+    static func jobs(_ status: StatusView) -> String {
         guard !status.jobs.isEmpty else { return "no jobs\n" }
         var rows = [["JOB", "STATE", "PROGRESS", "DONE", "FAILED", "QUEUED", "RATE", "ETA", "WAITING"]]
         for j in status.jobs {
-            let p = j.record.progress
             rows.append([
-                String(j.record.id.rawValue), j.record.state.rawValue, ProgressText.bar(done: p.finished, total: p.total),
-                "\(p.done)/\(p.total)", String(p.failed), String(p.queued),
-                j.imagesPerMinute.map { String(format: "%.1f/min", $0) } ?? "-",
-                ProgressText.eta(remaining: p.queued + p.leased, perMinute: j.imagesPerMinute) ?? "-",
+                String(j.id), j.state, ProgressText.bar(done: j.finished, total: j.total),
+                "\(j.done)/\(j.total)", String(j.failed), String(j.queued),
+                j.images_per_minute.map { String(format: "%.1f/min", $0) } ?? "-",
+                ProgressText.eta(remaining: j.queued + j.leased, perMinute: j.images_per_minute) ?? "-",
                 j.waiting ?? "",
             ])
         }
@@ -48,26 +47,10 @@ enum StatusText {
         }.joined(separator: "\n") + "\n"
     }
 
-    static func json(_ status: FarmStatus) throws -> String {
-        let object: [String: Any] = [
-            "workers": status.workers.map { w -> [String: Any] in
-                [
-                    "id": w.id, "name": w.name, "state": w.state, "device": w.device, "loaded_model": w.loadedModel ?? NSNull(),
-                    "models": w.models, "jobs": w.jobs.map { NSNumber(value: $0) }, "items_in_hand": w.itemsInHand,
-                    "images_done": w.imagesDone, "images_per_minute": w.imagesPerMinute ?? NSNull(),
-                ]
-            },
-            "jobs": status.jobs.map { j -> [String: Any] in
-                let p = j.record.progress
-                return [
-                    "id": NSNumber(value: j.record.id.rawValue), "state": j.record.state.rawValue, "priority": j.record.priority,
-                    "total": p.total, "queued": p.queued, "leased": p.leased, "done": p.done, "failed": p.failed,
-                    "cancelled": p.cancelled, "waiting": j.waiting ?? NSNull(), "images_per_minute": j.imagesPerMinute ?? NSNull(),
-                ]
-            },
-        ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+    static func json(_ status: StatusView) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(status), as: UTF8.self) + "\n"
     }
 }
 

@@ -8,7 +8,8 @@ import Darwin
 
 /// SIGTERM and SIGINT as an async sequence, for daemons that shut down gracefully: the first
 /// signal asks for a drain, a second one (the operator insisting) for an immediate exit.
-final class ShutdownSignals {
+// @unchecked: the sources are set once in init and dispatch sources are thread-safe.
+final class ShutdownSignals: @unchecked Sendable {
     let signals: AsyncStream<Int32>
     private let sources: [any DispatchSourceSignal]
 

@@ -22,3 +22,9 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ message: String) { description = message }
 }
+
+/// A line on standard output, unbuffered (daemons' output goes to logs and must not wait in
+/// a buffer).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+
+/// `sdfarm submit FILE --model NAME …`: streams a prompt file to the coordinator, prints the
+/// job id. A bad line stops everything (nothing is submitted) unless `--skip-bad`.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit", abstract: "Submit a prompt file (.txt, .jsonl or .csv) as a job; prints its id.")
+
+    @Argument(help: "The prompt file.") var file: String
+    @Option(help: "The model, by the name workers know it.") var model: String
+    @Option(help: "Images per prompt (seeds S, S+1, …).") var seeds = 1
+    @Option(help: "The first seed (default: random, one per job).") var seed: UInt64?
+    @Option(help: "Sampling steps.") var steps = 20
+    @Option(help: "Guidance scale.") var cfg = 7.5
+    @Option(help: "Sampler.") var sampler = "euler"
+    @Option(help: "Noise schedule.") var schedule = "default"
+    @Option(help: "Width in pixels.") var width = 512
+    @Option(help: "Height in pixels.") var height = 512
+    @Option(help: "Negative prompt for every line that has none.") var negative = ""
+    @Option(help: "Higher runs first.") var priority = 0
+    @Flag(name: .customLong("skip-bad"), help: "Report bad lines and submit the rest.") var skipBad = false
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let defaults = GenerationDefaults(
+            model: model, seeds: seeds, seed: seed, steps: steps, cfg: cfg, sampler: sampler, schedule: schedule, width: width, height: height,
+            negative: negative)
+        var reader: PromptFileReader
+        do { reader = try PromptFileReader(path: file) } catch { throw CLIError("\(error)") }
+        // Checked before connecting, so a bad command line never reaches the coordinator.
+        var probe = ItemExpander(defaults: defaults, jobBaseSeed: 0)
+        do { _ = try probe.expand(PromptRecord(line: 0, prompt: "probe")) } catch let e as FieldError { throw CLIError(e.message) }
+        let base = seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let settings = #"{"model":"\#(model)","base_seed":\#(base),"file":"\#((file as NSString).lastPathComponent)"}"#
+        let skip = skipBad
+        let json = client.json
+        let outcome = try await client.withClient { conn -> (Int64, Int, [String], Int) in
+            var expander = ItemExpander(defaults: defaults, jobBaseSeed: base)
+            var batch: [WireItem] = []
+            var skipped = 0
+            try await conn.send(.submitBegin(owner: "", priority: priority, settings: settings))
+            while true {
+                let items: [ItemDraft]
+                do {
+                    guard let record = try reader.next() else { break }
+                    do {
+                        items = try expander.expand(record)
+                    } catch let e as FieldError {
+                        throw SubmitFileError(path: file, line: record.line, message: e.message)
+                    }
+                } catch let error as SubmitFileError {
+                    guard skip else { throw CLIError("\(error) (nothing submitted; --skip-bad submits the rest)") }
+                    FileHandle.standardError.write(Data("skipped \(error)\n".utf8))
+                    skipped += 1
+                    continue
+                }
+                for d in items {
+                    batch.append(
+                        WireItem(prompt: d.prompt, negative: d.negative, seed: d.seed, model: model, width: d.width, height: d.height, steps: d.steps, sampler: d.sampler, schedule: d.schedule, cfg: d.cfg))
+                }
+                if batch.count >= 500 {
+                    try await conn.send(.submitItems(batch))
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { try await conn.send(.submitItems(batch)) }
+            guard expander.nextIndex > 0 else { throw CLIError("\(file): no prompts") }
+            try await conn.send(.submitEnd)
+            guard case .submitted(let job, let count, let missing) = try await conn.reply() else { throw CLIError("unexpected reply to submit") }
+            return (job, count, missing, skipped)
+        }
+        if json {
+            print(#"{"job":\#(outcome.0),"items":\#(outcome.1),"skipped_lines":\#(outcome.3),"models_nobody_holds":[\#(outcome.2.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
+        } else {
+            for name in outcome.2 {
+                FileHandle.standardError.write(Data("warning: no connected worker holds model \(name); the job waits until one joins\n".utf8))
+            }
+            print(outcome.0)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+
+/// Options every client command takes.
+struct ClientOptions: ParsableArguments {
+    @Option(name: .long, help: "The coordinator (default: $SDFARM_COORDINATOR, then 127.0.0.1:7878).")
+    var coordinator: HostPort?
+
+    @Option(name: .customLong("token-file"), help: "The client token (default: $SDFARM_TOKEN_FILE, then ./sdfarm-data/token).")
+    var tokenFile: String?
+
+    @Flag(help: "Machine-readable output.")
+    var json = false
+
+    var address: HostPort {
+        if let coordinator { return coordinator }
+        if let env = ProcessInfo.processInfo.environment["SDFARM_COORDINATOR"], let parsed = HostPort(argument: env) { return parsed }
+        return .defaultCoordinator
+    }
+
+    func token() throws -> [UInt8] {
+        try TokenFile.read(tokenFile ?? TokenFile.defaultPath)
+    }
+
+    func withClient<T: Sendable>(_ body: (inout WireClient) async throws -> T) async throws -> T {
+        try await WireClient.with(address, token: try token(), body)
+    }
+}
+
+extension TokenFile {
+    static var defaultPath: String {
+        ProcessInfo.processInfo.environment["SDFARM_TOKEN_FILE"] ?? "./sdfarm-data/token"
+    }
+
+    /// The coordinator's token: read it, or on first start create a random one (mode 600).
+    static func readOrCreate(_ path: String) throws -> ([UInt8], created: Bool) {
+        if FileManager.default.fileExists(atPath: path) { return (try read(path), false) }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw CLIError("cannot create token file \(path): \(String(cString: strerror(errno)))") }
+        _ = Array((token + "\n").utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        return (Array(token.utf8), true)
+    }
+}

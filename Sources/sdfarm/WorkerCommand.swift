@@ -1,0 +1,81 @@
+import ArgumentParser
+import FarmWorker
+import Foundation
+import Logging
+import NIOPosix
+
+/// `sdfarm worker`: renders what the coordinator assigns.
+struct WorkerSubcommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run a worker: connect to the coordinator, render batches, send results.")
+
+    @Option(help: "The coordinator (default: $SDFARM_COORDINATOR, then 127.0.0.1:7878).") var coordinator: HostPort?
+    @Option(name: .customLong("token-file"), help: "The worker token (default: $SDFARM_TOKEN_FILE, then ./sdfarm-data/token).")
+    var tokenFile: String?
+    @Option(help: "This worker's name, stable across restarts (default: the host name).") var name: String?
+    @Option(help: "cpu (cuda:N is not available yet).") var device = DeviceOption.cpu
+    @Option(help: "Directory of checkpoints (folders or .safetensors files).") var models = "./models"
+    @Option(name: .customLong("max-batch"), help: "Most images per batch.") var maxBatch = 1
+    @Option(help: "Threads for the engine.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Where finished results wait until acknowledged (default: ./sdfarm-worker/NAME/outbox).") var outbox: String?
+    @Flag(name: .customLong("synthetic-engine"), help: ArgumentHelp("Return synthetic bytes instead of images (for testing the farm).", visibility: .hidden))
+    var syntheticEngine = false
+
+    func validate() throws {
+        if let refusal = device.refusal { throw ValidationError(refusal) }
+        guard (1...64).contains(maxBatch) else { throw ValidationError("--max-batch must be 1 to 64") }
+        guard (1...1024).contains(threads) else { throw ValidationError("--threads must be 1 to 1024") }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "sdfarm.worker")
+        let workerName = name ?? ProcessInfo.processInfo.hostName
+        let address = coordinator ?? ProcessInfo.processInfo.environment["SDFARM_COORDINATOR"].flatMap(HostPort.init(argument:)) ?? .defaultCoordinator
+        let token = try TokenFile.read(tokenFile ?? TokenFile.defaultPath)
+        let catalog: ModelCatalog
+        do {
+            catalog = try ModelCatalog.scan(directory: models)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let engine: any ImageEngine
+        if syntheticEngine {
+            engine = SyntheticEngine()
+        } else {
+            engine = DiffusionEngineHost(catalog: catalog)
+            if !DiffusionEngineHost.isAvailable {
+                say("warning: the Diffusion pipeline is not wired into the worker yet; every batch will be reported unavailable")
+            }
+        }
+        let outboxPath = outbox ?? "./sdfarm-worker/\(workerName)/outbox"
+        let agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: outboxPath), maxBatch: maxBatch, logger: logger)
+        let capabilities = WireCapabilities(
+            device: device.name, memoryBytes: ProcessInfo.processInfo.physicalMemory, threads: threads, maxBatch: maxBatch,
+            models: Dictionary(catalog.models.map { ($0.name, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
+        let connector = WireWorkerConnector(
+            host: address.host, port: address.port, token: token, name: workerName, capabilities: capabilities, group: MultiThreadedEventLoopGroup.singleton)
+        say("sdfarm worker \(workerName): \(catalog.models.count) models, batch \(maxBatch), coordinator \(address)")
+        let runner = WorkerRunner(agent: agent, logger: logger) { try await connector.connect() }
+        let signals = ShutdownSignals()
+        let signalTask = Task {
+            var seen = 0
+            for await _ in signals.signals {
+                seen += 1
+                if seen == 1 {
+                    say("draining: finishing the batch in hand (signal again to quit now)")
+                    await agent.drain()
+                } else {
+                    Foundation.exit(130)
+                }
+            }
+        }
+        defer { signalTask.cancel() }
+        do {
+            try await runner.run()
+        } catch let fatal as FatalConnectionError {
+            throw CLIError(fatal.description)
+        }
+        withExtendedLifetime(signals) {}
+    }
+}
