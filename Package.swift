@@ -55,6 +55,7 @@ let package = Package(
         .target(
             name: "FarmStore",
             dependencies: ["CSQLite", "CPostgres"],
+            resources: [.copy("Migrations")],
             swiftSettings: strict),
         .target(
             name: "FarmCoordinator",
@@ -114,7 +115,13 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "FarmStoreTests",
+            dependencies: ["FarmStore", "FarmStoreCrashChild"],
+            swiftSettings: strict),
+        // Not a product: a process FarmStoreTests kills with SIGKILL in the middle of a submit.
+        .executableTarget(
+            name: "FarmStoreCrashChild",
             dependencies: ["FarmStore"],
+            path: "Tests/FarmStoreCrashChild",
             swiftSettings: strict),
         .testTarget(
             name: "FarmIntegrationTests",

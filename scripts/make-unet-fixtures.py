@@ -23,7 +23,7 @@ from diffusers.loaders.single_file_utils import convert_ldm_unet_checkpoint
 from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sdfarm_ref.unet_original_layout import ORIGINAL_PREFIX, unet_state_dict_to_original  # noqa: E402
+from sdfarm_ref.original_layout import unet_to_original  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "DiffusionTests", "Fixtures", "unet")
 GOLDEN_FORMAT = "sdfarm-unet-golden"
@@ -114,8 +114,8 @@ def record_intermediates(model, store):
 
 
 def check_original_layout(model, config, original):
-    """Our diffusers->original conversion, undone by diffusers' own converter, must give back
-    every tensor exactly."""
+    """The project's diffusers->original conversion (scripts/sdfarm_ref/original_layout.py),
+    undone by diffusers' own converter, must give back every tensor exactly."""
     back = convert_ldm_unet_checkpoint(original, dict(config))
     state = model.state_dict()
     assert set(back) == set(state), (set(back) ^ set(state))
@@ -136,7 +136,7 @@ def main():
         model.save_pretrained(folder, safe_serialization=True)
         if spec["original_layout"]:
             state = {k: v.contiguous() for k, v in model.state_dict().items()}
-            original = unet_state_dict_to_original(state, config)
+            original = unet_to_original(state, config)
             check_original_layout(model, config, original)
             save_file(original, os.path.join(OUT, f"{name}-original.safetensors"),
                       metadata={"generator": "scripts/make-unet-fixtures.py"})

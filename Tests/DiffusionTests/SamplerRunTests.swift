@@ -6,17 +6,47 @@ import Testing
 private struct RunsFixture: Decodable {
     struct Case: Decodable {
         let sampler: String
+        let config: String
         let schedule: String
         let spacing: String?
-        let resolvedSpacing: String
+        let resolvedSpacing: String?
         let steps: Int
         let seeds: [UInt64]
         let shape: [Int]
-        let timesteps: [Float]
-        let initNoiseSigma: Float
-        let latents: [Float]
+        let error: String?
+        let timesteps: [Float]?
+        let initNoiseSigma: Float?
+        let latents: [Float]?
     }
     let cases: [Case]
+    /// scheduler_config.json contents by name, for configs "file:NAME".
+    let fileConfigs: [String: JSONValue]
+}
+
+/// Any JSON value, kept to be written back out as the file it came from.
+private enum JSONValue: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    var foundation: Any {
+        switch self {
+        case .null: NSNull()
+        case .bool(let value): value
+        case .number(let value): value
+        case .string(let value): value
+        case .array(let values): values.map(\.foundation)
+        case .object(let values): values.mapValues(\.foundation)
+        }
+    }
 }
 
 /// Whole sampling runs against diffusers' schedulers driven like StableDiffusionPipeline, with
@@ -32,10 +62,19 @@ private struct RunsFixture: Decodable {
         for testCase in fixture.cases {
             let kind = try #require(SamplerKind(rawValue: testCase.sampler))
             let spacing = try testCase.spacing.map { try #require(TimestepSpacing(rawValue: $0)) }
-            let sampler = try Sampler(
-                kind: kind, steps: testCase.steps,
-                sigmaSchedule: try #require(SigmaScheduleKind(rawValue: testCase.schedule)), spacing: spacing)
-            let label = "\(kind) \(testCase.schedule) \(testCase.resolvedSpacing) \(testCase.steps) steps, seeds \(testCase.seeds)"
+            let made = Result {
+                try Sampler(
+                    kind: kind, steps: testCase.steps,
+                    sigmaSchedule: try #require(SigmaScheduleKind(rawValue: testCase.schedule)), spacing: spacing,
+                    config: try Self.config(named: testCase.config, files: fixture.fileConfigs))
+            }
+            let label = "\(kind) (\(testCase.config)) \(testCase.schedule) \(testCase.resolvedSpacing ?? "-") \(testCase.steps) steps, seeds \(testCase.seeds)"
+            guard let expectedLatents = testCase.latents, let timesteps = testCase.timesteps, let initNoiseSigma = testCase.initNoiseSigma else {
+                // diffusers fails on this one: we must refuse it up front.
+                #expect(throws: SamplerError.self, "\(label): diffusers fails with \(testCase.error ?? "?")") { try made.get() }
+                continue
+            }
+            let sampler = try made.get()
             #expect(sampler.schedule.spacing.rawValue == testCase.resolvedSpacing, "\(label)")
             let shape = LatentShape(batch: testCase.shape[0], channels: testCase.shape[1], height: testCase.shape[2], width: testCase.shape[3])
             var noise = NoiseBatch(rng: .cpu, seeds: testCase.seeds)
@@ -48,17 +87,42 @@ private struct RunsFixture: Decodable {
                 return model(x, t)
             }, progress: { progress in
                 reported.append(progress.step)
-                #expect(progress.total == testCase.timesteps.count)
+                #expect(progress.total == timesteps.count)
             })
-            #expect(closeAtFloatPrecision(calls, testCase.timesteps), "\(label): model timesteps")
-            #expect(reported == Array(1...testCase.timesteps.count), "\(label): progress")
-            #expect(closeAtFloatPrecision([sampler.schedule.initNoiseSigma], [testCase.initNoiseSigma]), "\(label): init_noise_sigma")
-            let scale = testCase.latents.map(abs).max() ?? 1
-            let relative = maxAbsoluteDifference(latents, testCase.latents) / scale
+            #expect(closeAtFloatPrecision(calls, timesteps), "\(label): model timesteps")
+            #expect(reported == Array(1...timesteps.count), "\(label): progress")
+            #expect(closeAtFloatPrecision([sampler.schedule.initNoiseSigma], [initNoiseSigma]), "\(label): init_noise_sigma")
+            #expect(latents.count == expectedLatents.count)
+            let scale = expectedLatents.map(abs).max() ?? 1
+            let relative = maxAbsoluteDifference(latents, expectedLatents) / scale
             worst = max(worst, relative)
             #expect(relative <= Self.relativeTolerance, "\(label): final latents off by \(relative) of their largest magnitude")
         }
         print("sampler runs: largest relative difference \(worst)")
+    }
+
+    /// The scheduler configs the fixture script uses.
+    private static func config(named name: String, files: [String: JSONValue]) throws -> SchedulerConfig {
+        if name.hasPrefix("file:") {
+            // Parsed from the very JSON diffusers loaded, the pipeline's fix-ups included.
+            let file = String(name.dropFirst(5))
+            guard let contents = files[file] else { throw FixtureError("no file config \(file)") }
+            let data = try JSONSerialization.data(withJSONObject: contents.foundation)
+            return try SchedulerConfig(json: data, source: "\(file)/scheduler_config.json")
+        }
+        switch name {
+        case "sd15":
+            return .sd15
+        case "class-defaults":
+            // Nothing given: every key takes the sampler class's default (pndm runs PLMS).
+            return SchedulerConfig(skipPRKSteps: true)
+        case "cosine":
+            var config = SchedulerConfig.sd15
+            config.betaSchedule = .squaredCosCapV2
+            return config
+        default:
+            throw FixtureError("unknown fixture config \(name)")
+        }
     }
 
     @Test func badInputsAreClearErrors() throws {
@@ -78,6 +142,47 @@ private struct RunsFixture: Decodable {
         }
         #expect(throws: SamplerError.invalidShape(LatentShape(batch: 0, height: 2, width: 2))) {
             try sampler.sample(initialNoise: [], shape: LatentShape(batch: 0, height: 2, width: 2), noise: &two, model: model)
+        }
+    }
+
+    @Test func oversizedShapesAreRefusedBeforeAllocating() throws {
+        let sampler = try Sampler(kind: .euler, steps: 2)
+        var noise = NoiseBatch(rng: .cpu, seed: 0, count: 1)
+        let huge = LatentShape(batch: 1 << 20, height: 1 << 20, width: 1 << 30)
+        #expect(!huge.isValid)
+        #expect(throws: SamplerError.invalidShape(huge)) {
+            try sampler.sample(initialNoise: [], shape: huge, noise: &noise, model: { x, _ in x })
+        }
+    }
+
+    @Test func namesParseWithHelpfulErrors() throws {
+        #expect(try SamplerKind(parsing: "euler_a") == .eulerAncestral)
+        #expect(try SamplerKind(parsing: "dpmpp_2m") == .dpmpp2M)
+        #expect(try RNGKind(parsing: "philox") == .philox)
+        #expect(try TimestepSpacing(parsing: "trailing") == .trailing)
+        let error = UnknownChoiceError(option: "sampler", value: "dpm++", choices: ["ddim", "pndm", "euler", "euler_a", "dpmpp_2m", "lms", "heun"])
+        #expect(throws: error) { try SamplerKind(parsing: "dpm++") }
+        #expect(error.description == "unknown sampler \"dpm++\" (choose one of: ddim, pndm, euler, euler_a, dpmpp_2m, lms, heun)")
+        #expect(throws: UnknownChoiceError.self) { try SigmaScheduleKind(parsing: "Karras") }
+    }
+
+    @Test(arguments: SamplerKind.allCases)
+    func progressCarriesTheDenoisedEstimate(kind: SamplerKind) throws {
+        let sampler = try Sampler(kind: kind, steps: 6)
+        let shape = LatentShape(batch: 2, height: 3, width: 5)
+        var noise = NoiseBatch(rng: .cpu, seed: 9, count: 2)
+        let model = FakeDenoiser(shape: shape)
+        var last: SamplerProgress?
+        let latents = try sampler.sample(
+            initialNoise: noise.draw(perImage: shape.perImage), shape: shape, noise: &noise,
+            model: { x, t in model(x, t) }, progress: { last = $0 })
+        let final = try #require(last)
+        #expect(final.step == sampler.schedule.modelEvaluations && final.latents == latents)
+        #expect(final.denoised.count == shape.count && final.denoised.allSatisfy(\.isFinite))
+        if kind != .ddim && kind != .pndm {
+            // The last step goes to σ = 0, where the latents are the model's estimate x̂₀.
+            let scale = latents.map(abs).max() ?? 1
+            #expect(maxAbsoluteDifference(final.denoised, latents) <= 1e-5 * scale)
         }
     }
 

@@ -85,3 +85,49 @@ extension UNetFixtureTests {
         return Tensor(shape: [1] + t.shape.dropFirst(), values: values)
     }
 }
+
+extension UNetFixtureTests {
+    /// The same weights in the single-file original layout (`model.diffusion_model.*`), read
+    /// through the engine's key mapping with the architecture detected from the tensors, give
+    /// exactly the folder layout's outputs.
+    @Test func singleFileLayoutIsIdenticalToTheFolder() throws {
+        let file = try SafetensorsFile(path: UNetFixtures.path("sd1-tiny-original.safetensors"))
+        let weights = try OriginalLayout.unetWeights(singleFile: file)
+        let detected = try UNetConfig(detectingFrom: weights)
+        var declared = try UNetConfig(contentsOf: UNetFixtures.path("sd1-tiny/unet/config.json"))
+        declared.sampleSize = nil  // not visible in tensors
+        #expect(detected == declared)
+        let single = try UNet2DConditionModel(config: detected, weights: weights)
+        let folder = try UNetFixtures.folderModel("sd1-tiny")
+        let golden = try UNetFixtures.golden("sd1-tiny")
+        for c in UNetFixtures.cases(golden) {
+            let (sample, context) = (try golden.tensor("\(c).sample"), try golden.tensor("\(c).context"))
+            let timesteps = try golden.tensor("\(c).timesteps").scalars
+            let a = try single.predictNoise(sample: sample, timesteps: timesteps, context: context, backend: CPUBackend())
+            let b = try folder.predictNoise(sample: sample, timesteps: timesteps, context: context, backend: CPUBackend())
+            #expect(a.maxAbsDifference(b) == 0, "\(c): single file and folder differ by \(a.maxAbsDifference(b))")
+            let diff = a.maxAbsDifference(try golden.tensor("\(c).eps"))
+            print("U-Net sd1-tiny single file \(c) eps: max |ours − diffusers| = \(diff)")
+            #expect(diff <= Self.tolerance)
+        }
+    }
+
+    /// Loading through `WeightSource` finds what the checkpoint lacks and what it has too much of.
+    @Test func auditFindsMissingAndUnexpectedTensors() throws {
+        let file = try SafetensorsFile(path: UNetFixtures.path("sd1-tiny/unet/diffusion_pytorch_model.safetensors"))
+        let weights = WeightSource(file: file)
+        let config = try UNetConfig(contentsOf: UNetFixtures.path("sd1-tiny/unet/config.json"))
+        let clean = WeightLoader(weights, mode: .audit)
+        _ = try UNet2DConditionModel(config: config, loader: clean)
+        try clean.finish()
+        #expect(clean.problems.isEmpty, "\(clean.problems)")
+
+        var fewer = config
+        fewer.layersPerBlock = [1, 1, 1]  // the checkpoint has 2 ResNets per level
+        let audit = WeightLoader(weights, mode: .audit)
+        _ = try UNet2DConditionModel(config: fewer, loader: audit)
+        try audit.finish()
+        #expect(audit.problems.contains(.unexpected("down_blocks.0.resnets.1.conv1.weight")), "\(audit.problems.prefix(5))")
+        #expect(throws: CheckpointError.self) { try UNet2DConditionModel(config: fewer, weights: weights) }
+    }
+}

@@ -33,7 +33,7 @@ public struct Sampler: Sendable {
         initialNoise: [Float], shape: LatentShape, noise: inout NoiseBatch,
         model: DenoiserModel, progress: ((SamplerProgress) throws -> Void)? = nil
     ) throws -> [Float] {
-        guard shape.batch > 0, shape.channels > 0, shape.height > 0, shape.width > 0 else {
+        guard shape.isValid else {
             throw SamplerError.invalidShape(shape)
         }
         guard initialNoise.count == shape.count else {
@@ -85,8 +85,11 @@ struct SamplingRun {
         return output
     }
 
-    /// Reports the latents after the update that followed the latest model call.
-    func report(_ latents: [Float], timestep: Float) throws {
-        try progress?(SamplerProgress(step: calls, total: schedule.modelEvaluations, timestep: timestep, latents: latents))
+    /// Reports the latents after the update that followed the latest model call, and that
+    /// call's x̂₀ (computed only when someone listens).
+    func report(_ latents: [Float], timestep: Float, denoised: () -> [Float]) throws {
+        guard let progress else { return }
+        try progress(SamplerProgress(
+            step: calls, total: schedule.modelEvaluations, timestep: timestep, latents: latents, denoised: denoised()))
     }
 }

@@ -30,7 +30,9 @@ public struct SamplerSchedule: Sendable {
         kind: SamplerKind, steps: Int, sigmaSchedule: SigmaScheduleKind = .default,
         spacing: TimestepSpacing? = nil, config: SchedulerConfig = .sd15
     ) throws {
-        var settings = SchedulerSettings(config, for: kind)
+        // As loaded, without from_config: only the config's own class, with no overrides.
+        let native = config.className == kind.diffusersClass && sigmaSchedule == .default && spacing == nil
+        var settings = SchedulerSettings(config, for: kind, native: native)
         if let spacing { settings.timestepSpacing = spacing }
         let trainSteps = settings.numTrainTimesteps
         guard (1...trainSteps).contains(steps) else {
@@ -87,16 +89,15 @@ public struct SamplerSchedule: Sendable {
     private func validate() throws {
         guard !timesteps.isEmpty else { throw SamplerError.unsupported("\(kind): \(steps) steps give no timesteps") }
         if kind == .ddim || kind == .pndm {
-            // diffusers indexes alphas_cumprod with these; one out of range is an IndexError there.
+            // diffusers indexes alphas_cumprod with these: −1 silently wraps to ᾱ[999] in Python and
+            // larger values are an IndexError. Refused here instead.
             let range = 0..<settings.numTrainTimesteps
             if let bad = timesteps.first(where: { !range.contains(Int($0)) }) {
                 throw SamplerError.unsupported("\(kind): timestep \(Int(bad)) outside 0..<\(settings.numTrainTimesteps) (steps_offset \(settings.stepsOffset) with \(spacing) spacing)")
             }
-        } else if timesteps.count > 1 && timesteps[1] == timesteps[0] && kind != .heun {
-            // diffusers' index_for_timestep would start at the second entry and overrun.
-            throw SamplerError.unsupported("\(kind): \(steps) steps repeat the first timestep (diffusers skips a step there)")
-        } else if kind == .heun && timesteps.count > 2 && timesteps[1] == timesteps[0] {
-            throw SamplerError.unsupported("heun: \(steps) steps repeat the first timestep (diffusers skips a step there)")
+        } else if timesteps.count > 1 && timesteps[1] == timesteps[0] {
+            // diffusers' index_for_timestep would start at the second entry and overrun its σ.
+            throw SamplerError.unsupported("\(kind): \(steps) steps repeat the first timestep \(timesteps[0]) (diffusers starts a step late there and fails)")
         }
     }
 

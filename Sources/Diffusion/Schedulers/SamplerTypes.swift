@@ -16,6 +16,19 @@ public struct LatentShape: Sendable, Hashable, CustomStringConvertible {
     public var perImage: Int { channels * height * width }
     /// Elements in the whole batch.
     public var count: Int { batch * perImage }
+
+    /// Every dimension positive and the element count representable (checked before anything
+    /// is allocated for it).
+    public var isValid: Bool {
+        guard batch > 0, channels > 0, height > 0, width > 0 else { return false }
+        var total = 1
+        for dimension in [batch, channels, height, width] {
+            let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= 1 << 40 else { return false }
+            total = product
+        }
+        return true
+    }
     public var description: String { "[\(batch), \(channels), \(height), \(width)]" }
 }
 
@@ -32,8 +45,11 @@ public struct SamplerProgress: Sendable {
     public let total: Int
     /// The timestep of that call.
     public let timestep: Float
-    /// The latents after the update, `[B, C, H, W]` flat (for previews).
+    /// The latents after the update, `[B, C, H, W]` flat.
     public let latents: [Float]
+    /// The model's estimate of the clean latents x̂₀ at this call, `[B, C, H, W]` flat: what a
+    /// preview should show (the latents themselves are still noisy).
+    public let denoised: [Float]
 }
 
 /// Why a sampler cannot run.
@@ -52,7 +68,7 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable {
         case .unsupported(let what):
             "not supported: \(what)"
         case .invalidShape(let shape):
-            "invalid latent shape \(shape): every dimension must be positive"
+            "invalid latent shape \(shape): every dimension must be positive and the total at most 2^40"
         case .noiseSizeMismatch(let expected, let got):
             "initial noise has \(got) values, the latent shape needs \(expected)"
         case .generatorCountMismatch(let images, let generators):

@@ -23,6 +23,33 @@ public struct UNet2DConditionModel: Sendable {
     /// `source` names the checkpoint in errors.
     public init(config: UNetConfig, source: String, parameter: @escaping (String) throws -> Tensor) throws {
         try config.validate(source: source)
+        try self.init(validated: config, UNetParameters(source: source) { key, _ in try parameter(key) })
+    }
+
+    /// Builds the model through a `WeightLoader` (diffusers names): `.load` reads and checks
+    /// every tensor, `.audit` records missing and misshapen ones in `loader.problems` (the model
+    /// it returns holds placeholders and must not be run). Call `loader.finish()` afterwards to
+    /// find unexpected tensors.
+    public init(config: UNetConfig, loader: WeightLoader) throws {
+        let source = loader.source.origin
+        try config.validate(source: source)
+        try self.init(validated: config, UNetParameters(source: source, isAudit: loader.mode == .audit) { key, shape in
+            try loader.tensor(key, shape: shape)
+        })
+    }
+
+    /// Loads every tensor of `weights` (a checkpoint's U-Net under diffusers names, from either
+    /// layout); a missing, misshapen or unexpected tensor is an error naming it.
+    public init(config: UNetConfig, weights: WeightSource) throws {
+        let loader = WeightLoader(weights)
+        try self.init(config: config, loader: loader)
+        try loader.finish()
+    }
+
+    /// Builds the model with parameters made by `parameter(key, shape)` for the shape the
+    /// configuration implies (random weights for benchmarks).
+    init(config: UNetConfig, source: String, makingParameters parameter: @escaping (String, [Int]) throws -> Tensor) throws {
+        try config.validate(source: source)
         try self.init(validated: config, UNetParameters(source: source, lookup: parameter))
     }
 

@@ -37,7 +37,8 @@ struct UNetLinear {
     /// A 1×1 convolution [out, in, 1, 1] used as the same linear map over token sequences.
     init(conv1x1 p: UNetParameters, _ name: String, in cin: Int, out cout: Int) throws {
         let q = p.scoped(name)
-        weight = try q.tensor("weight", shape: [cout, cin, 1, 1]).reshaped([cout, cin])
+        let conv = try q.tensor("weight", shape: [cout, cin, 1, 1])
+        weight = conv.count == cout * cin ? conv.reshaped([cout, cin]) : conv  // (an audit's placeholder stays as is)
         bias = try q.tensor("bias", shape: [cout])
     }
 
