@@ -18,7 +18,9 @@ struct BenchKernelsCommand: ParsableCommand {
     }
 
     func run() {
+        OpenBLASKernels.reexecWithAVX512IfNeeded()
         EngineThreads.set(threads)
+        print("OpenBLAS kernels: \(OpenBLASKernels.coreName)")
         let b = CPUBackend()
         func filled(_ shape: [Int]) -> Tensor {
             var t = Tensor(uninitialized: shape)

@@ -27,12 +27,13 @@ struct BenchVAECommand: ParsableCommand {
     }
 
     func run() throws {
+        OpenBLASKernels.reexecWithAVX512IfNeeded()
         EngineThreads.set(threads)
         let config = AutoencoderKLConfig.sd15
         let buildStart = Date()
         let vae = try AutoencoderKL.random(config: config, seed: 1)
         print("SD 1.5 VAE decoder, random weights (built in \(String(format: "%.1f", Date().timeIntervalSince(buildStart))) s), "
-              + "\(threads) threads, latent [1, 4, \(size / 8), \(size / 8)] → image \(size)×\(size)")
+              + "\(threads) threads, OpenBLAS \(OpenBLASKernels.coreName) kernels, latent [1, 4, \(size / 8), \(size / 8)] → image \(size)×\(size)")
         var latent = Tensor(uninitialized: [1, 4, size / 8, size / 8])
         latent.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = Float(sin(Double(i) * 0.37)) } }
 
