@@ -2,8 +2,9 @@
 """Golden fixtures for sdfarm's samplers, noise schedules and random number generators.
 
 Runs the real diffusers schedulers (DDIM, PNDM, Euler, Euler a, DPM++ 2M, LMS, Heun) from the
-Stable Diffusion 1.5 scheduler config, the way StableDiffusionPipeline drives them, with a
-deterministic fake model that the Swift tests implement identically; records torch's CPU
+Stable Diffusion 1.5 scheduler config inside the real StableDiffusionPipeline (latents out, one
+CPU generator per image), with a deterministic fake U-Net that the Swift tests implement
+identically; records torch's CPU
 randn; and records a NumPy re-implementation of A1111's Philox generator.
 
     python3 scripts/make-sampler-fixtures.py      # rewrites Tests/DiffusionTests/Fixtures/{samplers,rng}
@@ -11,7 +12,6 @@ randn; and records a NumPy re-implementation of A1111's Philox generator.
 Every file carries "format": FORMAT and "generator": this script's name; the Swift tests
 refuse other formats with a hint to rerun this script.
 """
-import inspect
 import json
 import math
 import os
@@ -21,9 +21,8 @@ import tempfile
 import numpy as np
 import torch
 import diffusers
-from diffusers import (DDIMScheduler, DPMSolverMultistepScheduler, EulerAncestralDiscreteScheduler,
+from diffusers import (StableDiffusionPipeline, UNet2DConditionModel, DDIMScheduler, DPMSolverMultistepScheduler, EulerAncestralDiscreteScheduler,
                        EulerDiscreteScheduler, HeunDiscreteScheduler, LMSDiscreteScheduler, PNDMScheduler)
-from diffusers.utils.torch_utils import randn_tensor
 
 FORMAT = "sdfarm-sampler-fixtures-1"
 SCRIPT = "scripts/make-sampler-fixtures.py"
@@ -42,6 +41,19 @@ SD15_SCHEDULER_CONFIG = {
     "steps_offset": 1,
     "trained_betas": None,
     "clip_sample": False,
+}
+
+# Model folders whose scheduler config is not SD 1.5's: how StableDiffusionPipeline.from_pretrained
+# fixes them up at load time, and what swapping samplers with from_config keeps of that.
+FILE_CONFIGS = {
+    "ddim-offset0-clip": {"_class_name": "DDIMScheduler", "beta_start": 0.00085, "beta_end": 0.012,
+                          "beta_schedule": "scaled_linear", "steps_offset": 0, "clip_sample": True,
+                          "skip_prk_steps": True},
+    "pndm-no-offset": {"_class_name": "PNDMScheduler", "beta_start": 0.00085, "beta_end": 0.012,
+                       "beta_schedule": "scaled_linear", "skip_prk_steps": True},
+    "euler-trailing": {"_class_name": "EulerDiscreteScheduler", "beta_start": 0.00085, "beta_end": 0.012,
+                       "beta_schedule": "scaled_linear", "timestep_spacing": "trailing", "steps_offset": 1,
+                       "skip_prk_steps": True},
 }
 
 CLASSES = {
@@ -102,25 +114,64 @@ def run_case(base, name, schedule, spacing, steps, seeds, height, width, config=
                 "seeds": seeds, "shape": [len(seeds), 4, height, width], "error": f"IndexError: {error}"}
 
 
+class FakeUNet:
+    """A tiny UNet2DConditionModel whose forward is replaced by fake_model: the pipeline sees
+    a real U-Net (config, dtype, device) and gets the fake ε. Records every call's timestep."""
+
+    def __init__(self):
+        self.module = UNet2DConditionModel(
+            sample_size=8, in_channels=4, out_channels=4, block_out_channels=(8,), layers_per_block=1,
+            down_block_types=("DownBlock2D",), up_block_types=("UpBlock2D",), cross_attention_dim=8,
+            norm_num_groups=4)
+        self.calls = []
+
+        def forward(sample, timestep, encoder_hidden_states=None, **kwargs):
+            self.calls.append(float(timestep))
+            return (fake_model(sample, timestep),)
+
+        self.module.forward = forward
+
+
+def load_file_config(name):
+    """The scheduler StableDiffusionPipeline.from_pretrained would load from a folder with this
+    scheduler_config.json (from_pretrained loads the component, then runs __init__)."""
+    folder = tempfile.mkdtemp()
+    with open(os.path.join(folder, "scheduler_config.json"), "w") as f:
+        json.dump(FILE_CONFIGS[name], f)
+    loaded = getattr(diffusers, FILE_CONFIGS[name]["_class_name"]).from_pretrained(folder)
+    holder = StableDiffusionPipeline(
+        vae=None, text_encoder=None, tokenizer=None, unet=FakeUNet().module, scheduler=loaded,
+        safety_checker=None, feature_extractor=None, image_encoder=None, requires_safety_checker=False)
+    return holder.scheduler
+
+
 def run_case_or_fail(base, name, schedule, spacing, steps, seeds, height, width, config):
-    scheduler = make_scheduler(base, name, schedule, spacing, config)
-    scheduler.set_timesteps(steps)
+    """One txt2img run of the real StableDiffusionPipeline (no guidance, latents out), with one
+    CPU generator per image, as sdfarm runs it."""
+    if config.startswith("file:"):
+        loaded = load_file_config(config[5:])
+        if type(loaded) is CLASSES[name] and schedule == "default" and spacing is None:
+            scheduler = loaded  # used as loaded, no from_config
+        else:
+            scheduler = make_scheduler(loaded, name, schedule, spacing)
+    else:
+        scheduler = make_scheduler(base, name, schedule, spacing, config)
+    unet = FakeUNet()
+    # Built with the SD 1.5 scheduler, then swapped, as users swap samplers. (A scheduler given
+    # to the constructor would get steps_offset 1 and clip_sample False forced on it.)
+    pipe = StableDiffusionPipeline(
+        vae=None, text_encoder=None, tokenizer=None, unet=unet.module, scheduler=base,
+        safety_checker=None, feature_extractor=None, image_encoder=None, requires_safety_checker=False)
+    pipe.scheduler = scheduler
+    pipe.set_progress_bar_config(disable=True)
     generators = [torch.Generator("cpu").manual_seed(s) for s in seeds]
+    embeddings = torch.zeros(len(seeds), 77, 8)
+    latents = pipe(
+        prompt_embeds=embeddings, negative_prompt_embeds=embeddings, height=8 * height, width=8 * width,
+        num_inference_steps=steps, guidance_scale=1.0, generator=generators, output_type="latent",
+        return_dict=False)[0]
     shape = (len(seeds), 4, height, width)
-    latents = randn_tensor(shape, generator=generators, dtype=torch.float32)
-    latents = latents * scheduler.init_noise_sigma
-    parameters = set(inspect.signature(scheduler.step).parameters)
-    extra = {}
-    if "eta" in parameters:
-        extra["eta"] = 0.0
-    if "generator" in parameters:
-        extra["generator"] = generators
-    calls = []
-    for t in scheduler.timesteps:
-        model_input = scheduler.scale_model_input(latents, t)
-        eps = fake_model(model_input, t)
-        calls.append(float(t))
-        latents = scheduler.step(eps, t, latents, **extra, return_dict=False)[0]
+    assert tuple(latents.shape) == shape, latents.shape
     case = {
         "sampler": name,
         "config": config,
@@ -130,8 +181,8 @@ def run_case_or_fail(base, name, schedule, spacing, steps, seeds, height, width,
         "steps": steps,
         "seeds": seeds,
         "shape": list(shape),
-        "timesteps": calls,
-        "sigmas": floats(scheduler.sigmas) if hasattr(scheduler, "sigmas") and name not in ("ddim", "pndm") else [],
+        "timesteps": unet.calls,
+        "sigmas": floats(scheduler.sigmas) if name not in ("ddim", "pndm") else [],
         "init_noise_sigma": float(scheduler.init_noise_sigma),
         "latents": floats(latents),
     }
@@ -153,6 +204,38 @@ def schedule_only(base, name, schedule, spacing, steps):
         "sigmas": floats(scheduler.sigmas) if name not in ("ddim", "pndm") else [],
         "init_noise_sigma": float(scheduler.init_noise_sigma),
     }
+
+
+def fnv1a64(text):
+    """FNV-1a, 64 bit, of the UTF-8 text (mirrored in SamplerScheduleTests.swift)."""
+    h = 0xCBF29CE484222325
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def timestep_digest(name, timesteps):
+    """Integer samplers: the decimal timesteps; float ones: their float32 bit patterns."""
+    if name in ("ddim", "pndm", "dpmpp_2m"):
+        return ",".join(str(int(t)) for t in timesteps.tolist())
+    return ",".join(str(int(v)) for v in timesteps.numpy().astype(np.float32).view(np.uint32))
+
+
+def timestep_sweep(base):
+    """Every N from 1 to 300: a digest of the timesteps, to catch rare rounding differences."""
+    cases = []
+    configs = [(name, "default") for name in CLASSES] + [("dpmpp_2m", "karras")]
+    for name, schedule in configs:
+        for spacing in ["leading", "linspace", "trailing"]:
+            digests = []
+            for steps in range(1, 301):
+                scheduler = make_scheduler(base, name, schedule, spacing)
+                scheduler.set_timesteps(steps)
+                t = scheduler.timesteps
+                out_of_range = name in ("ddim", "pndm") and bool(((t < 0) | (t >= 1000)).any())
+                digests.append("refused" if out_of_range else fnv1a64(timestep_digest(name, t)))
+            cases.append({"sampler": name, "schedule": schedule, "spacing": spacing, "digests": digests})
+    return cases
 
 
 def write_json(path, payload):
@@ -192,8 +275,14 @@ def sampler_fixtures():
         cases.append(run_case(base, name, "default", None, 7, [6], 4, 4, config="cosine"))
     for name in KARRAS:
         cases.append(run_case(base, name, "karras", None, 7, [6], 4, 4, config="cosine"))
+    for file_config in FILE_CONFIGS:
+        for name in CLASSES:
+            cases.append(run_case(base, name, "default", None, 10, [8], 4, 4, config="file:" + file_config))
+    cases.append(run_case(base, "euler", "karras", None, 10, [8], 4, 4, config="file:euler-trailing"))
+    cases.append(run_case(base, "ddim", "default", "trailing", 10, [8], 4, 4, config="file:ddim-offset0-clip"))
     write_json(os.path.join(ROOT, "samplers", "runs.json"), {
         "model": "eps = 0.5*tanh(x) + float32(t/1000*0.02*(c+1) - 0.03)",
+        "file_configs": FILE_CONFIGS,
         "cases": cases,
     })
 
@@ -204,6 +293,10 @@ def sampler_fixtures():
                 for steps in [1, 2, 3, 5, 7, 10, 16, 25, 33, 61]:
                     schedules.append(schedule_only(base, name, schedule, spacing, steps))
     write_json(os.path.join(ROOT, "samplers", "schedules.json"), {"cases": schedules})
+    write_json(os.path.join(ROOT, "samplers", "timestep-sweep.json"), {
+        "digest": "FNV-1a 64 of the timesteps joined by ',' (integers; float32 bit patterns for float timesteps)",
+        "cases": timestep_sweep(base),
+    })
 
 
 # --- A1111's Philox "NV" generator, re-implemented from its published algorithm -------------

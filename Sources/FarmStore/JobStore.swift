@@ -79,6 +79,17 @@ public protocol JobStore: Sendable {
     /// or before `now`.
     func requeueExpiredLeases(now: Date) async throws -> [ExpiredLease]
 
+    /// Puts items claimed but never handed to the worker back in the queue as if they had
+    /// not been claimed: attempt unchanged, no failure recorded. Only leases the worker
+    /// still holds (same fence) are returned; their ids come back.
+    func unclaim(_ leases: [LeaseToken], worker: WorkerID, now: Date) async throws -> [ItemID]
+
+    /// Ends every lease `worker` holds at once (it disconnected, or was declared dead),
+    /// exactly as if they had expired: requeued with attempt + 1, or failed on the last
+    /// attempt. A late completion under the same fence is still accepted while nobody else
+    /// has claimed the item.
+    func releaseLeases(of worker: WorkerID, now: Date) async throws -> [ExpiredLease]
+
     // MARK: Blocking
 
     /// Workers blocked for a job.
@@ -104,6 +115,10 @@ public protocol JobStore: Sendable {
 
     /// Workers, optionally only those in the given states, by id.
     func workers(states: Set<WorkerState>?) async throws -> [WorkerRecord]
+
+    /// Puts every worker last seen before `lastSeenBefore` (and not already in `state`)
+    /// into `state` — typically `.offline` — and returns their ids.
+    func markWorkers(lastSeenBefore: Date, as state: WorkerState) async throws -> [WorkerID]
 
     // MARK: Life cycle
 

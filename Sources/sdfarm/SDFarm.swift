@@ -11,5 +11,5 @@ struct SDFarm: AsyncParsableCommand {
             to make one image on this machine.
             """,
         version: "sdfarm \(Diffusion.version)",
-        subcommands: [TokenizeCommand.self, InspectCommand.self])
+        subcommands: [TokenizeCommand.self, InspectCommand.self, BenchCommand.self])
 }

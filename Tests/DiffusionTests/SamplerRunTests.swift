@@ -19,6 +19,34 @@ private struct RunsFixture: Decodable {
         let latents: [Float]?
     }
     let cases: [Case]
+    /// scheduler_config.json contents by name, for configs "file:NAME".
+    let fileConfigs: [String: JSONValue]
+}
+
+/// Any JSON value, kept to be written back out as the file it came from.
+private enum JSONValue: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    var foundation: Any {
+        switch self {
+        case .null: NSNull()
+        case .bool(let value): value
+        case .number(let value): value
+        case .string(let value): value
+        case .array(let values): values.map(\.foundation)
+        case .object(let values): values.mapValues(\.foundation)
+        }
+    }
 }
 
 /// Whole sampling runs against diffusers' schedulers driven like StableDiffusionPipeline, with
@@ -38,7 +66,7 @@ private struct RunsFixture: Decodable {
                 try Sampler(
                     kind: kind, steps: testCase.steps,
                     sigmaSchedule: try #require(SigmaScheduleKind(rawValue: testCase.schedule)), spacing: spacing,
-                    config: try Self.config(named: testCase.config))
+                    config: try Self.config(named: testCase.config, files: fixture.fileConfigs))
             }
             let label = "\(kind) (\(testCase.config)) \(testCase.schedule) \(testCase.resolvedSpacing ?? "-") \(testCase.steps) steps, seeds \(testCase.seeds)"
             guard let expectedLatents = testCase.latents, let timesteps = testCase.timesteps, let initNoiseSigma = testCase.initNoiseSigma else {
@@ -74,7 +102,14 @@ private struct RunsFixture: Decodable {
     }
 
     /// The scheduler configs the fixture script uses.
-    static func config(named name: String) throws -> SchedulerConfig {
+    private static func config(named name: String, files: [String: JSONValue]) throws -> SchedulerConfig {
+        if name.hasPrefix("file:") {
+            // Parsed from the very JSON diffusers loaded, the pipeline's fix-ups included.
+            let file = String(name.dropFirst(5))
+            guard let contents = files[file] else { throw FixtureError("no file config \(file)") }
+            let data = try JSONSerialization.data(withJSONObject: contents.foundation)
+            return try SchedulerConfig(json: data, source: "\(file)/scheduler_config.json")
+        }
         switch name {
         case "sd15":
             return .sd15
@@ -129,6 +164,41 @@ private struct RunsFixture: Decodable {
         #expect(throws: error) { try SamplerKind(parsing: "dpm++") }
         #expect(error.description == "unknown sampler \"dpm++\" (choose one of: ddim, pndm, euler, euler_a, dpmpp_2m, lms, heun)")
         #expect(throws: UnknownChoiceError.self) { try SigmaScheduleKind(parsing: "Karras") }
+    }
+
+    @Test(arguments: SamplerKind.allCases)
+    func progressCarriesTheDenoisedEstimate(kind: SamplerKind) throws {
+        let sampler = try Sampler(kind: kind, steps: 6)
+        let shape = LatentShape(batch: 2, height: 3, width: 5)
+        var noise = NoiseBatch(rng: .cpu, seed: 9, count: 2)
+        let model = FakeDenoiser(shape: shape)
+        var last: SamplerProgress?
+        let latents = try sampler.sample(
+            initialNoise: noise.draw(perImage: shape.perImage), shape: shape, noise: &noise,
+            model: { x, t in model(x, t) }, progress: { last = $0 })
+        let final = try #require(last)
+        #expect(final.step == sampler.schedule.modelEvaluations && final.latents == latents)
+        #expect(final.denoised.count == shape.count && final.denoised.allSatisfy(\.isFinite))
+        if kind != .ddim && kind != .pndm {
+            // The last step goes to σ = 0, where the latents are the model's estimate x̂₀.
+            let scale = latents.map(abs).max() ?? 1
+            #expect(maxAbsoluteDifference(final.denoised, latents) <= 1e-5 * scale)
+        }
+    }
+
+    @Test(arguments: [RNGKind.cpu, .philox])
+    func anImageOfABatchCanBeRemadeAlone(rng: RNGKind) throws {
+        let sampler = try Sampler(kind: .eulerAncestral, steps: 8)
+        let batch = LatentShape(batch: 3, height: 4, width: 4)
+        let single = LatentShape(batch: 1, height: 4, width: 4)
+        let model = FakeDenoiser(shape: batch)
+        var noise = NoiseBatch(rng: rng, seed: 500, count: 3)
+        let all = try sampler.sample(
+            initialNoise: noise.draw(perImage: batch.perImage), shape: batch, noise: &noise, model: { model($0, $1) })
+        var alone = NoiseBatch(rng: rng, seed: 502, count: 1)
+        let third = try sampler.sample(
+            initialNoise: alone.draw(perImage: single.perImage), shape: single, noise: &alone, model: { model($0, $1) })
+        #expect(Array(all[(2 * batch.perImage)...]) == third)
     }
 
     @Test func progressCanStopARun() throws {

@@ -22,6 +22,27 @@ private struct SchedulesFixture: Decodable {
     let cases: [Case]
 }
 
+private struct SweepFixture: Decodable {
+    struct Case: Decodable {
+        let sampler: String
+        let schedule: String
+        let spacing: String
+        /// For N = 1…300: the FNV-1a digest of diffusers' timesteps, or "refused".
+        let digests: [String]
+    }
+    let cases: [Case]
+}
+
+/// FNV-1a, 64 bit, as scripts/make-sampler-fixtures.py computes it.
+private func fnv1a64(_ text: String) -> String {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in text.utf8 {
+        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+}
+
 /// Relative closeness at float32 precision: |a − b| ≤ 1e-6·max(1, |b|).
 func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }
@@ -75,6 +96,32 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
         #expect(compared > 400)
     }
 
+    /// Every step count from 1 to 300, exact: integer timesteps as numbers, float ones bit for bit.
+    @Test func timestepsAreExactForEveryStepCount() throws {
+        let fixture = try SamplerFixtures.load(SweepFixture.self, "samplers/timestep-sweep.json")
+        var compared = 0
+        for sweep in fixture.cases {
+            let kind = try #require(SamplerKind(rawValue: sweep.sampler))
+            let schedule = try #require(SigmaScheduleKind(rawValue: sweep.schedule))
+            let spacing = try #require(TimestepSpacing(rawValue: sweep.spacing))
+            let integers = kind == .ddim || kind == .pndm || kind == .dpmpp2M
+            for (index, expected) in sweep.digests.enumerated() {
+                let steps = index + 1
+                let made = Result { try SamplerSchedule(kind: kind, steps: steps, sigmaSchedule: schedule, spacing: spacing) }
+                if expected == "refused" {
+                    #expect(throws: SamplerError.self, "\(kind) \(spacing) \(steps) steps") { try made.get() }
+                    continue
+                }
+                let timesteps = try made.get().timesteps
+                let text = timesteps.map { integers ? String(Int($0)) : String($0.bitPattern) }.joined(separator: ",")
+                #expect(fnv1a64(text) == expected, "\(kind) \(schedule) \(spacing) \(steps) steps: \(timesteps)")
+                compared += 1
+            }
+        }
+        print("timestep sweep: \(compared) schedules exact")
+        #expect(compared > 6000)
+    }
+
     @Test func defaultSpacingFollowsEachDiffusersClass() throws {
         for kind in SamplerKind.allCases {
             let schedule = try SamplerSchedule(kind: kind, steps: 10)
@@ -111,6 +158,15 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
         let config = try SchedulerConfig(json: Data(json.utf8), source: "scheduler_config.json")
         #expect(config == .sd15)
         #expect(config.timestepSpacing == nil)
+        #expect(config.className == "PNDMScheduler")
+        // StableDiffusionPipeline's load-time fix-up of outdated configs.
+        let outdated = #"{"_class_name": "DDIMScheduler", "steps_offset": 0, "clip_sample": true}"#
+        let fixed = try SchedulerConfig(json: Data(outdated.utf8), source: "old.json")
+        #expect(fixed.stepsOffset == 1 && fixed.clipSample == false && fixed.className == "DDIMScheduler")
+        // Used as loaded, a missing steps_offset is fixed up too; swapped in, the class default holds.
+        let sparse = try SchedulerConfig(json: Data(#"{"_class_name": "PNDMScheduler", "skip_prk_steps": true}"#.utf8), source: "p.json")
+        #expect(try SamplerSchedule(kind: .pndm, steps: 10, config: sparse).timesteps.first == 901)
+        #expect(try SamplerSchedule(kind: .ddim, steps: 10, config: sparse).timesteps.first == 900)
         let bad = #"{"beta_schedule": "sigmoid"}"#
         #expect(throws: SchedulerConfigError(source: "x.json", key: "beta_schedule", reason: "unsupported value \"sigmoid\"")) {
             try SchedulerConfig(json: Data(bad.utf8), source: "x.json")

@@ -4,6 +4,7 @@ import Testing
 
 @testable import FarmCoordinator
 @testable import FarmWorker
+@testable import sdfarm
 
 /// The farm's invariants with coordinator and workers in one process, connected in memory
 /// (no codec): every item ends with exactly one result or an explicit failure.
@@ -38,7 +39,7 @@ struct WorkerCoordinatorInMemoryTests {
         }
         let metrics = await farm.core.metrics()
         #expect(metrics.itemsDone == 10)
-        #expect(metrics.queueDepth == 0)
+        #expect(try await farm.job(job).progress.queued == 0)
     }
 
     @Test func killedWorkersItemsRunElsewhereWithExactlyOneResultEach() async throws {
@@ -81,7 +82,7 @@ struct WorkerCoordinatorInMemoryTests {
         try await farm.eventually("results in the outbox") { try first.agent.outbox.pending().count == 2 }
         #expect(try await farm.job(job).progress.done == 0)
         // The same worker reconnects (same agent, same outbox) within the grace period.
-        let again = InMemoryBridge(core: farm.core, agent: first.agent, worker: WorkerID("a"))
+        let again = InProcessBridge(core: farm.core, agent: first.agent, worker: WorkerID("a"))
         try await again.connect(capabilities: FarmHarness.capabilities(maxBatch: 2))
         try await farm.eventually("job done") { try await farm.job(job).state == .done }
         try await Self.expectAllDone(farm, job, count: 2)

@@ -25,4 +25,17 @@ import Testing
             #expect(try await store.workers(states: [.draining, .offline]).map(\.id) == ["gpu-1"])
         }
     }
+
+    @Test(arguments: Backend.all)
+    func silentWorkersAreMarkedOffline(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            _ = try await store.upsertWorker(id: "a", name: "a", capabilities: "{}", state: .active, now: t0)
+            _ = try await store.upsertWorker(id: "b", name: "b", capabilities: "{}", state: .idle, now: t0 + 30)
+            _ = try await store.upsertWorker(id: "c", name: "c", capabilities: "{}", state: .offline, now: t0)
+            #expect(try await store.markWorkers(lastSeenBefore: t0 + 10, as: .offline) == ["a"])
+            #expect(try await store.worker("a")?.state == .offline)
+            #expect(try await store.worker("b")?.state == .idle)
+            #expect(try await store.markWorkers(lastSeenBefore: t0 + 10, as: .offline).isEmpty)
+        }
+    }
 }

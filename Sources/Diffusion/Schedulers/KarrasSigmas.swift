@@ -18,12 +18,15 @@ enum KarrasSigmas {
     /// taken in float32, as NumPy does with the float32 table).
     static func timestep(ofSigma sigma: Double, logSigmas: [Float]) -> Double {
         let logSigma = Foundation.log(Swift.max(sigma, 1e-10))
-        // The last index whose ln σ is ≤ ln sigma, or 0; at most T − 2.
-        var low = 0
-        for (index, value) in logSigmas.enumerated() where logSigma - Double(value) >= 0 {
-            low = index
+        // The last index whose ln σ is ≤ ln sigma, or 0 (diffusers: cumsum(dists >= 0).argmax),
+        // at most T − 2. The table ascends, so a binary search finds it.
+        var lower = 0
+        var upper = logSigmas.count  // logSigmas[..<lower] ≤ ln sigma < logSigmas[upper...]
+        while lower < upper {
+            let middle = (lower + upper) / 2
+            if logSigma - Double(logSigmas[middle]) >= 0 { lower = middle + 1 } else { upper = middle }
         }
-        low = Swift.min(low, logSigmas.count - 2)
+        let low = Swift.min(Swift.max(lower - 1, 0), logSigmas.count - 2)
         let lowLog = logSigmas[low]
         let highLog = logSigmas[low + 1]
         var w = (Double(lowLog) - logSigma) / Double(lowLog - highLog)

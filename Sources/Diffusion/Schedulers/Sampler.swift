@@ -85,8 +85,11 @@ struct SamplingRun {
         return output
     }
 
-    /// Reports the latents after the update that followed the latest model call.
-    func report(_ latents: [Float], timestep: Float) throws {
-        try progress?(SamplerProgress(step: calls, total: schedule.modelEvaluations, timestep: timestep, latents: latents))
+    /// Reports the latents after the update that followed the latest model call, and that
+    /// call's x̂₀ (computed only when someone listens).
+    func report(_ latents: [Float], timestep: Float, denoised: () -> [Float]) throws {
+        guard let progress else { return }
+        try progress(SamplerProgress(
+            step: calls, total: schedule.modelEvaluations, timestep: timestep, latents: latents, denoised: denoised()))
     }
 }

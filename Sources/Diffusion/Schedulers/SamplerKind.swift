@@ -66,7 +66,10 @@ public enum SigmaScheduleKind: String, Sendable, CaseIterable, CustomStringConve
 }
 
 /// A scheduler config with every key resolved for one sampler: the file's value where it gives
-/// one, else that diffusers class's default.
+/// one, else that diffusers class's default — except when the sampler *is* the config's class
+/// and used as loaded (`native`): then StableDiffusionPipeline's load-time fix-up (steps_offset
+/// 1, clip_sample false) holds for missing keys too. Swapping classes with `from_config` drops
+/// those fixed-up defaults again.
 struct SchedulerSettings: Sendable, Equatable {
     var numTrainTimesteps: Int
     var betaStart: Double
@@ -80,15 +83,15 @@ struct SchedulerSettings: Sendable, Equatable {
     var skipPRKSteps: Bool
     var timestepSpacing: TimestepSpacing
 
-    init(_ config: SchedulerConfig, for kind: SamplerKind) {
+    init(_ config: SchedulerConfig, for kind: SamplerKind, native: Bool = false) {
         numTrainTimesteps = config.numTrainTimesteps ?? 1000
         betaStart = config.betaStart ?? (kind == .heun ? 0.00085 : 0.0001)
         betaEnd = config.betaEnd ?? (kind == .heun ? 0.012 : 0.02)
         betaSchedule = config.betaSchedule ?? .linear
         predictionType = config.predictionType ?? .epsilon
-        stepsOffset = config.stepsOffset ?? 0
+        stepsOffset = config.stepsOffset ?? (native ? 1 : 0)
         setAlphaToOne = config.setAlphaToOne ?? (kind == .ddim)
-        clipSample = config.clipSample ?? (kind == .ddim)
+        clipSample = config.clipSample ?? (native ? false : kind == .ddim)
         clipSampleRange = config.clipSampleRange ?? 1
         skipPRKSteps = config.skipPRKSteps ?? false
         timestepSpacing = config.timestepSpacing ?? kind.defaultTimestepSpacing

@@ -45,8 +45,11 @@ public struct SamplerProgress: Sendable {
     public let total: Int
     /// The timestep of that call.
     public let timestep: Float
-    /// The latents after the update, `[B, C, H, W]` flat (for previews).
+    /// The latents after the update, `[B, C, H, W]` flat.
     public let latents: [Float]
+    /// The model's estimate of the clean latents x̂₀ at this call, `[B, C, H, W]` flat: what a
+    /// preview should show (the latents themselves are still noisy).
+    public let denoised: [Float]
 }
 
 /// Why a sampler cannot run.

@@ -33,12 +33,16 @@ public struct SchedulerConfig: Sendable, Equatable {
     public var clipSampleRange: Double?
     public var skipPRKSteps: Bool?
     public var timestepSpacing: TimestepSpacing?
+    /// The diffusers class the file was written for (`_class_name`). Used as that class, a
+    /// scheduler keeps the pipeline's load-time fix-ups even for keys the file leaves out.
+    public var className: String?
 
     public init(
         numTrainTimesteps: Int? = nil, betaStart: Double? = nil, betaEnd: Double? = nil,
         betaSchedule: BetaSchedule? = nil, predictionType: PredictionType? = nil,
         stepsOffset: Int? = nil, setAlphaToOne: Bool? = nil, clipSample: Bool? = nil,
-        clipSampleRange: Double? = nil, skipPRKSteps: Bool? = nil, timestepSpacing: TimestepSpacing? = nil
+        clipSampleRange: Double? = nil, skipPRKSteps: Bool? = nil, timestepSpacing: TimestepSpacing? = nil,
+        className: String? = nil
     ) {
         self.numTrainTimesteps = numTrainTimesteps
         self.betaStart = betaStart
@@ -51,21 +55,28 @@ public struct SchedulerConfig: Sendable, Equatable {
         self.clipSampleRange = clipSampleRange
         self.skipPRKSteps = skipPRKSteps
         self.timestepSpacing = timestepSpacing
+        self.className = className
     }
 
     /// The Stable Diffusion 1.5 release's `scheduler_config.json` (PNDM, no `timestep_spacing`
     /// key). Single-file checkpoints use it.
     public static let sd15 = SchedulerConfig(
         numTrainTimesteps: 1000, betaStart: 0.00085, betaEnd: 0.012, betaSchedule: .scaledLinear,
-        stepsOffset: 1, setAlphaToOne: false, clipSample: false, skipPRKSteps: true)
+        stepsOffset: 1, setAlphaToOne: false, clipSample: false, skipPRKSteps: true, className: "PNDMScheduler")
 
     /// Reads a diffusers `scheduler_config.json`; `source` names the file in errors.
+    ///
+    /// Applies the fix-up StableDiffusionPipeline makes when it loads a model: a `steps_offset`
+    /// other than 1 becomes 1 and `clip_sample: true` becomes false (diffusers warns that such
+    /// configs are outdated). Keys the file leaves out stay absent.
     public init(json data: Data, source: String) throws {
         let raw: RawSchedulerConfig
+        let className: String?
         do {
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
             raw = try decoder.decode(RawSchedulerConfig.self, from: data)
+            className = try JSONDecoder().decode(RawClassName.self, from: data).className
         } catch let DecodingError.typeMismatch(type, context) {
             throw SchedulerConfigError(source: source, key: context.codingPath.last?.stringValue, reason: "expected \(type)")
         } catch {
@@ -84,7 +95,7 @@ public struct SchedulerConfig: Sendable, Equatable {
             predictionType: try parse(raw.predictionType, "prediction_type"),
             stepsOffset: raw.stepsOffset, setAlphaToOne: raw.setAlphaToOne, clipSample: raw.clipSample,
             clipSampleRange: raw.clipSampleRange, skipPRKSteps: raw.skipPrkSteps,
-            timestepSpacing: try parse(raw.timestepSpacing, "timestep_spacing"))
+            timestepSpacing: try parse(raw.timestepSpacing, "timestep_spacing"), className: className)
         if raw.trainedBetas != nil {
             throw SchedulerConfigError(source: source, key: "trained_betas", reason: "explicit trained betas are not supported")
         }
@@ -94,12 +105,9 @@ public struct SchedulerConfig: Sendable, Equatable {
         if let count = numTrainTimesteps, !(2...100_000).contains(count) {
             throw SchedulerConfigError(source: source, key: "num_train_timesteps", reason: "\(count) is outside 2…100000")
         }
-        if let offset = stepsOffset, !(0...count(default: 1000)).contains(offset) {
-            throw SchedulerConfigError(source: source, key: "steps_offset", reason: "\(offset) is outside 0…num_train_timesteps")
-        }
+        if stepsOffset != nil && stepsOffset != 1 { stepsOffset = 1 }
+        if clipSample == true { clipSample = false }
     }
-
-    private func count(default value: Int) -> Int { numTrainTimesteps ?? value }
 }
 
 /// The keys of `scheduler_config.json` that matter here (snake_case in the file); JSON null
@@ -118,6 +126,15 @@ private struct RawSchedulerConfig: Decodable {
     var timestepSpacing: String?
     var trainedBetas: [Double]?
     var rescaleBetasZeroSnr: Bool?
+}
+
+/// `_class_name` (snake-case conversion would keep its leading underscore).
+private struct RawClassName: Decodable {
+    var className: String?
+
+    enum CodingKeys: String, CodingKey {
+        case className = "_class_name"
+    }
 }
 
 /// A scheduler configuration that cannot be used, with the file and key at fault.

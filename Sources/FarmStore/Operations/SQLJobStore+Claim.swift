@@ -51,7 +51,8 @@ extension SQLJobStore {
                 key = try first.text(0)
             }
             // PostgreSQL: rows another claimer holds are skipped, not waited for, and a row
-            // claimed and committed meanwhile no longer matches state = 'queued'.
+            // claimed and committed meanwhile no longer matches state = 'queued' (checked
+            // again by the UPDATE on the newest row version, as a second line of defence).
             let rows = try connection.query(
                 """
                 WITH picked AS (
@@ -60,7 +61,7 @@ extension SQLJobStore {
                     ORDER BY idx LIMIT $3\(connection.dialect.skipLocked)
                 )
                 UPDATE items SET state = 'leased', fence = fence + 1, lease_owner = $4, lease_expires_at = $5, updated_at = $6
-                WHERE id IN (SELECT id FROM picked)
+                WHERE id IN (SELECT id FROM picked) AND state = 'queued'
                 RETURNING \(Columns.claimed)
                 """,
                 [
@@ -100,6 +101,32 @@ extension SQLJobStore {
                     if changed == 1 { outcome.renewed.append(lease.item) } else { outcome.lost.append(lease.item) }
                 }
                 return outcome
+            }
+        }
+    }
+
+    public func unclaim(_ leases: [LeaseToken], worker: WorkerID, now: Date) async throws -> [ItemID] {
+        let time = milliseconds(now)
+        return try await perform("unclaim") { connection in
+            try connection.transaction {
+                var returned: [ItemID] = []
+                var perJob: [JobID: Int] = [:]
+                for lease in leases.sorted(by: { $0.item < $1.item }) {
+                    let rows = try connection.query(
+                        """
+                        UPDATE items SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, updated_at = $4
+                        WHERE id = $1 AND fence = $2 AND state = 'leased' AND lease_owner = $3
+                        RETURNING job_id
+                        """,
+                        [.int(lease.item.rawValue), .int(lease.fence), .text(worker.rawValue), .int(time)])
+                    guard let row = rows.first else { continue }
+                    perJob[JobID(try row.int(0)), default: 0] += 1
+                    returned.append(lease.item)
+                }
+                for (job, count) in perJob.sorted(by: { $0.key < $1.key }) {
+                    try JobCounts.move(connection, job: job, from: .leased, to: .queued, count: count, now: time)
+                }
+                return returned
             }
         }
     }

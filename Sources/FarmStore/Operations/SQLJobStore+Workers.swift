@@ -32,13 +32,13 @@ extension SQLJobStore {
     }
 
     public func worker(_ id: WorkerID) async throws -> WorkerRecord? {
-        try await perform("worker") { connection in
+        try await perform("read worker") { connection in
             try connection.query("SELECT \(Columns.worker) FROM workers WHERE id = $1", [.text(id.rawValue)]).first.map(Columns.worker)
         }
     }
 
     public func workers(states: Set<WorkerState>?) async throws -> [WorkerRecord] {
-        try await perform("workers") { connection in
+        try await perform("list workers") { connection in
             var sql = "SELECT \(Columns.worker) FROM workers"
             var parameters: [SQLValue] = []
             if let states {
@@ -47,6 +47,16 @@ extension SQLJobStore {
                 parameters.append(condition.value)
             }
             return try connection.query(sql + " ORDER BY id", parameters).map(Columns.worker)
+        }
+    }
+
+    public func markWorkers(lastSeenBefore: Date, as state: WorkerState) async throws -> [WorkerID] {
+        let time = milliseconds(lastSeenBefore)
+        return try await perform("mark workers") { connection in
+            try connection.query(
+                "UPDATE workers SET state = $2 WHERE last_seen < $1 AND state <> $2 RETURNING id",
+                [.int(time), .text(state.rawValue)]
+            ).map { WorkerID(try $0.text(0)) }.sorted { $0.rawValue < $1.rawValue }
         }
     }
 }

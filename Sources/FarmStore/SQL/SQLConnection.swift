@@ -66,6 +66,10 @@ protocol SQLConnection: AnyObject {
     /// True when the connection is no longer usable (server gone).
     var isBroken: Bool { get }
 
+    /// How many statements have succeeded on this connection: the pool compares it before
+    /// and after an operation to know whether a failed operation did anything at all.
+    var completedStatements: Int { get }
+
     func close()
 }
 

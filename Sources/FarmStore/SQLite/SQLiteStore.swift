@@ -10,6 +10,11 @@ public final class SQLiteStore: SQLJobStore, @unchecked Sendable {
     public init(
         path: String, policy: StorePolicy = .default, maxConnections: Int = 4, busyTimeout: Duration = .seconds(30)
     ) async throws {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file::memory:"), !path.contains("mode=memory") else {
+            throw StoreError(
+                .invalidInput, operation: "open",
+                message: "SQLite needs a file (each pooled connection would get its own in-memory database); use a temporary directory")
+        }
         self.path = path
         let migrations = try Migrator.load(.sqlite)
         let pool = ConnectionPool(maxConnections: maxConnections) {

@@ -36,6 +36,8 @@ public actor WorkerAgent {
     /// True once drained and everything is acknowledged.
     public var isFinished: Bool { finished }
     public var isDraining: Bool { draining }
+    /// Nothing in hand and nothing waiting in the outbox.
+    public var isIdle: Bool { itemsInHand == 0 && ((try? outbox.pending().isEmpty) ?? false) }
 
     /// A connection is up: resend what waits in the outbox, then ask for work.
     public func attach(_ link: any CoordinatorLink) async {

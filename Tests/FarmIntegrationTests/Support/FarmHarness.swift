@@ -3,6 +3,7 @@ import Foundation
 
 @testable import FarmCoordinator
 @testable import FarmWorker
+@testable import sdfarm
 
 /// A coordinator core on a fresh SQLite file (or PostgreSQL when SDFARM_TEST_DATABASE_URL is
 /// set) with a manual clock, and helpers to add in-memory workers.
@@ -48,7 +49,7 @@ struct FarmHarness {
     /// A worker agent with its own outbox, connected through a bridge, running its loop.
     func addWorker(_ name: String, engine: FakeEngine, maxBatch: Int = 2, outbox: String? = nil) async throws -> TestWorker {
         let agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: outbox ?? "\(directory)/outbox-\(name)"), maxBatch: maxBatch)
-        let bridge = InMemoryBridge(core: core, agent: agent, worker: WorkerID(name))
+        let bridge = InProcessBridge(core: core, agent: agent, worker: WorkerID(name))
         let loop = Task { await agent.run() }
         try await bridge.connect(capabilities: Self.capabilities(maxBatch: maxBatch))
         return TestWorker(agent: agent, bridge: bridge, loop: loop, outbox: outbox ?? "\(directory)/outbox-\(name)")
@@ -71,7 +72,7 @@ struct FarmHarness {
 
 struct TestWorker {
     let agent: WorkerAgent
-    let bridge: InMemoryBridge
+    let bridge: InProcessBridge
     let loop: Task<Void, Never>
     let outbox: String
 

@@ -15,11 +15,13 @@ func ddim(_ x: inout [Float], _ run: inout SamplingRun) throws {
         let sqrtAlphaPrev = alphaPrev.squareRoot()
         // std_dev_t = η·√variance = 0, so the direction keeps all of 1 − ᾱ_prev.
         let directionScale = (1 - alphaPrev - 0).squareRoot()
-        for j in x.indices {
-            var original = (x[j] - sqrtBeta * eps[j]) / sqrtAlpha
-            if let clip { original = min(max(original, -clip), clip) }
-            x[j] = sqrtAlphaPrev * original + directionScale * eps[j]
+        let original = x.indices.map { j in
+            let estimate = (x[j] - sqrtBeta * eps[j]) / sqrtAlpha
+            return clip.map { min(max(estimate, -$0), $0) } ?? estimate
         }
-        try run.report(x, timestep: timestep)
+        for j in x.indices {
+            x[j] = sqrtAlphaPrev * original[j] + directionScale * eps[j]
+        }
+        try run.report(x, timestep: timestep, denoised: { original })
     }
 }

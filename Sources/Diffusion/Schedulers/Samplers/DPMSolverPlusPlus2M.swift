@@ -33,7 +33,7 @@ func dpmSolverPlusPlus2M(_ x: inout [Float], _ run: inout SamplingRun) throws {
             }
         }
         previousDenoised = denoised
-        try run.report(x, timestep: timestep)
+        try run.report(x, timestep: timestep, denoised: { denoised })
     }
 }
 

@@ -7,12 +7,12 @@ func euler(_ x: inout [Float], _ run: inout SamplingRun) throws {
         let sigma = sigmas[i]
         let eps = try run.epsilon(scaledForModel(x, sigma: sigma), timestep: timestep)
         let dt = sigmas[i + 1] - sigma
+        let denoised = x.indices.map { j in x[j] - sigma * eps[j] }
         for j in x.indices {
-            let denoised = x[j] - sigma * eps[j]
-            let derivative = (x[j] - denoised) / sigma
+            let derivative = (x[j] - denoised[j]) / sigma
             x[j] = x[j] + derivative * dt
         }
-        try run.report(x, timestep: timestep)
+        try run.report(x, timestep: timestep, denoised: { denoised })
     }
 }
 

@@ -13,12 +13,12 @@ func eulerAncestral(_ x: inout [Float], _ run: inout SamplingRun, noise: inout N
         let sigmaDown = (next * next - sigmaUp * sigmaUp).squareRoot()
         let dt = sigmaDown - sigma
         let z = noise.draw(perImage: run.shape.perImage)
+        let denoised = x.indices.map { j in x[j] - sigma * eps[j] }
         for j in x.indices {
-            let denoised = x[j] - sigma * eps[j]
-            let derivative = (x[j] - denoised) / sigma
+            let derivative = (x[j] - denoised[j]) / sigma
             let stepped = x[j] + derivative * dt
             x[j] = stepped + z[j] * sigmaUp
         }
-        try run.report(x, timestep: timestep)
+        try run.report(x, timestep: timestep, denoised: { denoised })
     }
 }

@@ -8,23 +8,23 @@ func heun(_ x: inout [Float], _ run: inout SamplingRun) throws {
     let sigmas = run.schedule.sigmas
     var pending: (derivative: [Float], dt: Float, sample: [Float])? = nil
     for (i, timestep) in run.schedule.timesteps.enumerated() {
-        let eps = try run.epsilon(scaledForModel(x, sigma: sigmas[i]), timestep: timestep)
+        // The σ of this call: σ for the Euler call, σ_next for the correction (the list repeats it).
+        let sigma = sigmas[i]
+        let eps = try run.epsilon(scaledForModel(x, sigma: sigma), timestep: timestep)
+        let denoised = x.indices.map { j in x[j] - sigma * eps[j] }
         if let first = pending {
-            let sigmaNext = sigmas[i]
             for j in x.indices {
-                let denoised = x[j] - sigmaNext * eps[j]
-                let derivative = (x[j] - denoised) / sigmaNext
+                let derivative = (x[j] - denoised[j]) / sigma
                 let average = (first.derivative[j] + derivative) / 2
                 x[j] = first.sample[j] + average * first.dt
             }
             pending = nil
         } else {
-            let sigma = sigmas[i]
             let dt = sigmas[i + 1] - sigma
-            let derivative = x.indices.map { j in (x[j] - (x[j] - sigma * eps[j])) / sigma }
+            let derivative = x.indices.map { j in (x[j] - denoised[j]) / sigma }
             pending = (derivative, dt, x)
             for j in x.indices { x[j] = x[j] + derivative[j] * dt }
         }
-        try run.report(x, timestep: timestep)
+        try run.report(x, timestep: timestep, denoised: { denoised })
     }
 }

@@ -10,7 +10,8 @@ func lms(_ x: inout [Float], _ run: inout SamplingRun) throws {
     for (i, timestep) in run.schedule.timesteps.enumerated() {
         let sigma = sigmas[i]
         let eps = try run.epsilon(scaledForModel(x, sigma: sigma), timestep: timestep)
-        let derivative = x.indices.map { j in (x[j] - (x[j] - sigma * eps[j])) / sigma }
+        let denoised = x.indices.map { j in x[j] - sigma * eps[j] }
+        let derivative = x.indices.map { j in (x[j] - denoised[j]) / sigma }
         derivatives.append(derivative)
         if derivatives.count > maximumOrder { derivatives.removeFirst() }
         let order = min(i + 1, maximumOrder)
@@ -22,7 +23,7 @@ func lms(_ x: inout [Float], _ run: inout SamplingRun) throws {
             for j in sum.indices { sum[j] = sum[j] + coefficient * d[j] }
         }
         for j in x.indices { x[j] = x[j] + sum[j] }
-        try run.report(x, timestep: timestep)
+        try run.report(x, timestep: timestep, denoised: { denoised })
     }
 }
 

@@ -40,8 +40,14 @@ func plms(_ x: inout [Float], _ run: inout SamplingRun) throws {
             let weight = Float(1.0 / 24.0)
             combined = x.indices.map { weight * (55 * e1[$0] - 59 * e2[$0] + 37 * e3[$0] - 9 * e4[$0]) }
         }
+        let input = x
         x = pndmPreviousSample(sample, eps: combined, from: timestep, to: previous, schedule)
-        try run.report(x, timestep: timestepValue)
+        try run.report(x, timestep: timestepValue) {
+            // PLMS never forms x̂₀; for previews, the DDIM estimate from this call's input and ε.
+            let alpha = schedule.training.alphasCumprod[Int(timestepValue)]
+            let (sqrtBeta, sqrtAlpha) = ((1 - alpha).squareRoot(), alpha.squareRoot())
+            return input.indices.map { j in (input[j] - sqrtBeta * eps[j]) / sqrtAlpha }
+        }
     }
 }
 

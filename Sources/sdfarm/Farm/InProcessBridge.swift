@@ -2,14 +2,15 @@ import FarmStore
 import Foundation
 import Synchronization
 
-@testable import FarmCoordinator
-@testable import FarmWorker
+import FarmCoordinator
+import FarmWorker
 
-/// Connects one `WorkerAgent` to a `CoordinatorCore` in memory, the way the server and the
-/// worker's connection do over TCP but without the codec: commands flow in order through a
+/// Connects one `WorkerAgent` to a `CoordinatorCore` in one process, the way the server and
+/// the worker's connection do over TCP but without the codec (for `sdfarm bench farm` and the
+/// farm tests): commands flow in order through a
 /// pipe, reports are carried out in order, results are written into the result store before
 /// the coordinator hears of them. `cut()` drops the connection like a pulled cable.
-final class InMemoryBridge: Sendable {
+final class InProcessBridge: Sendable {
     let core: CoordinatorCore
     let agent: WorkerAgent
     let worker: WorkerID
@@ -31,16 +32,32 @@ final class InMemoryBridge: Sendable {
 
     var isCut: Bool { state.withLock { $0.cut } }
 
-    /// Handshake, then forwards commands to the agent until cut. Returns once attached.
-    func connect(capabilities: WorkerCapabilities) async throws {
+    /// Handshake; returns the session as the worker's runner uses it (single use: a new
+    /// connection needs a new bridge).
+    func open(capabilities: WorkerCapabilities) async throws -> WorkerSessionIO {
         let connection = try await core.workerConnected(id: worker, name: worker.rawValue, capabilities: capabilities, link: CoordinatorSide(bridge: self))
         state.withLock { $0.connection = connection }
-        let agent = self.agent
         let stream = self.stream
-        Task {
-            for await message in stream { await agent.receive(message) }
+        let incoming = AsyncThrowingStream<CoordinatorMessage, any Error> { continuation in
+            let forward = Task {
+                for await message in stream { continuation.yield(message) }
+                continuation.finish(throwing: BridgeCut())
+            }
+            continuation.onTermination = { _ in forward.cancel() }
         }
-        await agent.attach(WorkerSide(bridge: self))
+        return WorkerSessionIO(incoming: incoming, link: WorkerSide(bridge: self), close: { await self.cut() })
+    }
+
+    /// Handshake, then forwards commands to the agent until cut. Returns once attached.
+    func connect(capabilities: WorkerCapabilities) async throws {
+        let session = try await open(capabilities: capabilities)
+        let agent = self.agent
+        Task {
+            do {
+                for try await message in session.incoming { await agent.receive(message) }
+            } catch {}
+        }
+        await agent.attach(session.link)
     }
 
     /// The connection drops: neither side can send any more.
@@ -111,13 +128,13 @@ final class InMemoryBridge: Sendable {
     }
 
     struct CoordinatorSide: WorkerLink {
-        let bridge: InMemoryBridge
+        let bridge: InProcessBridge
         func send(_ command: WorkerCommand) { bridge.deliver(command) }
         func close(reason: String) { Task { await bridge.cut() } }
     }
 
     struct WorkerSide: CoordinatorLink {
-        let bridge: InMemoryBridge
+        let bridge: InProcessBridge
         func send(_ report: WorkerReport) async throws { try await bridge.report(report) }
     }
 
