@@ -22,6 +22,15 @@ enum SQLDialect: Sendable {
             return ("\(column) IN (SELECT value FROM json_each($\(n)))", .text(json))
         }
     }
+
+    /// The same for a list of integers (row ids).
+    func inList(_ column: String, parameter n: Int, ints: [Int64]) -> (sql: String, value: SQLValue) {
+        let joined = ints.map(String.init).joined(separator: ",")
+        switch self {
+        case .postgres: return ("\(column) = ANY(CAST($\(n) AS BIGINT[]))", .text("{" + joined + "}"))
+        case .sqlite: return ("\(column) IN (SELECT value FROM json_each($\(n)))", .text("[" + joined + "]"))
+        }
+    }
 }
 
 extension String {
