@@ -39,7 +39,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
         var subject = ""
         if let job { subject += " \(job)" }
         if let item { subject += " \(item)" }
-        return "store \(operation)\(subject) failed: \(message)"
+        let what = operation.isEmpty ? "" : " \(operation)"
+        return "store\(what)\(subject) failed: \(message)"
     }
 
     /// The same error, with the operation and subject filled in where they were missing.

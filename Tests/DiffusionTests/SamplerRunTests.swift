@@ -186,6 +186,21 @@ private enum JSONValue: Decodable {
         }
     }
 
+    @Test(arguments: [RNGKind.cpu, .philox])
+    func anImageOfABatchCanBeRemadeAlone(rng: RNGKind) throws {
+        let sampler = try Sampler(kind: .eulerAncestral, steps: 8)
+        let batch = LatentShape(batch: 3, height: 4, width: 4)
+        let single = LatentShape(batch: 1, height: 4, width: 4)
+        let model = FakeDenoiser(shape: batch)
+        var noise = NoiseBatch(rng: rng, seed: 500, count: 3)
+        let all = try sampler.sample(
+            initialNoise: noise.draw(perImage: batch.perImage), shape: batch, noise: &noise, model: { model($0, $1) })
+        var alone = NoiseBatch(rng: rng, seed: 502, count: 1)
+        let third = try sampler.sample(
+            initialNoise: alone.draw(perImage: single.perImage), shape: single, noise: &alone, model: { model($0, $1) })
+        #expect(Array(all[(2 * batch.perImage)...]) == third)
+    }
+
     @Test func progressCanStopARun() throws {
         struct Stop: Error {}
         let sampler = try Sampler(kind: .dpmpp2M, steps: 10, sigmaSchedule: .karras)

@@ -11,10 +11,20 @@ import Testing
     final class FakeConnection: SQLConnection, @unchecked Sendable {
         let dialect = SQLDialect.sqlite
         var isBroken = false
+        /// False once the "server" has gone: the next statement fails and breaks the connection.
+        var serverUp = true
+        var completedStatements = 0
         let breakAfterUse: Bool
         init(breakAfterUse: Bool) { self.breakAfterUse = breakAfterUse }
         func use() { if breakAfterUse { isBroken = true } }
-        func query(_ sql: String, _ parameters: [SQLValue]) throws -> [SQLRow] { [] }
+        func query(_ sql: String, _ parameters: [SQLValue]) throws -> [SQLRow] {
+            guard serverUp else {
+                isBroken = true
+                throw StoreError(.database(code: "connection lost"), operation: "", message: "server closed the connection")
+            }
+            completedStatements += 1
+            return []
+        }
         func execute(_ sql: String, _ parameters: [SQLValue]) throws -> Int { 0 }
         func executeScript(_ sql: String) throws {}
         func begin(write: Bool) throws {}
@@ -84,5 +94,30 @@ import Testing
         }
         await #expect(throws: StoreError.self) { try await pool.run { _ in 1 } }
         #expect(try await pool.run { _ in 2 } == 2)
+    }
+
+    @Test func anOperationThatFoundItsIdleConnectionDeadRunsAgainOnANewOne() async throws {
+        let made = Shared<[FakeConnection]>([])
+        let pool = ConnectionPool(maxConnections: 1) {
+            let connection = FakeConnection(breakAfterUse: false)
+            made.withLock { $0.append(connection) }
+            return connection
+        }
+        _ = try await pool.run { connection in try connection.query("SELECT 1", []) }
+        made.withLock { $0[0].serverUp = false }  // the server restarts while the connection idles
+        let rows = try await pool.run { connection in try connection.query("SELECT 1", []) }
+        #expect(rows.isEmpty)
+        #expect(made.withLock { $0.count } == 2)
+
+        // But never once a statement of the operation went through: it may have done something.
+        made.withLock { $0[1].serverUp = true }
+        await #expect(throws: StoreError.self) {
+            try await pool.run { connection in
+                try connection.query("UPDATE …", [])
+                (connection as! FakeConnection).serverUp = false
+                try connection.query("UPDATE …", [])
+            }
+        }
+        #expect(made.withLock { $0.count } == 2)
     }
 }

@@ -41,4 +41,20 @@ import Testing
     @Test func inMemorySQLiteIsRefusedClearly() async throws {
         await #expect(throws: StoreError.self) { try await SQLiteStore(path: ":memory:") }
     }
+
+    @Test(.enabled(if: Backend.postgresURL != nil, "\(Backend.skipReason)"))
+    func theStoreCarriesOnAfterTheServerDropsItsConnections() async throws {
+        let database = TestDatabase(.postgres)
+        defer { database.destroy() }
+        let name = "sdfarm-test-\(UUID().uuidString.prefix(8))"
+        let store = try await PostgresStore(url: Backend.postgresURL!, schema: database.name, maxConnections: 2, applicationName: name)
+        let id = try await store.submit(job(count: 2), now: t0)
+        // The function in the select list runs only for the rows the WHERE clause kept.
+        let terminated = try database.raw(
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = $1", [.text(name)])
+        #expect(try terminated.filter { try $0.text(0) == "t" }.count >= 1, "no connection of the store was found to terminate")
+        #expect(try await store.job(id)?.progress.total == 2)
+        #expect(try await store.claim(worker: "w", batchKey: nil, limit: 2, leaseDuration: 60, now: t0).count == 2)
+        await store.close()
+    }
 }

@@ -46,6 +46,7 @@ extension SQLJobStore {
         case .heldBy(let worker):
             (condition, parameter, why) = ("lease_owner = $1", .text(worker.rawValue), "worker gone")
         }
+        // Locked as they are read (PostgreSQL), skipping rows another sweep already holds.
         let rows = try connection.query(
             """
             SELECT id, job_id, lease_owner, fence, attempt FROM items
@@ -53,34 +54,51 @@ extension SQLJobStore {
             ORDER BY lease_expires_at, id LIMIT $2\(connection.dialect.skipLocked)
             """,
             [parameter, .int(limit)])
+        guard !rows.isEmpty else { return [] }
         var ended: [ExpiredLease] = []
         var moves: [JobID: (requeued: Int, failed: Int)] = [:]
+        var ids: [Int64] = []
         for row in rows {
             let item = ItemID(try row.int(0))
             let job = JobID(try row.int(1))
-            let owner = try row.optionalText(2).map(WorkerID.init(rawValue:))
-            let fence = try row.int(3)
-            let attempt = Int(try row.int(4))
-            let retry = attempt < maxAttempts
-            let message = "\(why) on \(owner?.rawValue ?? "an unknown worker") (attempt \(attempt) of \(maxAttempts))"
-            let changed = try connection.execute(
-                """
-                UPDATE items SET state = $3, attempt = $4, lease_owner = NULL, lease_expires_at = NULL,
-                    last_error = $5, updated_at = $6
-                WHERE id = $1 AND fence = $2 AND state = 'leased'
-                """,
-                [
-                    .int(item.rawValue), .int(fence), .text(retry ? "queued" : "failed"),
-                    .int(retry ? attempt + 1 : attempt), .text(message), .int(now),
-                ])
-            guard changed == 1 else { continue }
-            try recordFailure(
-                connection, item: item, job: job, worker: owner, attempt: attempt, kind: nil, leaseExpired: true,
-                countsAgainstWorker: false, message: message, now: now)
+            let retry = Int(try row.int(4)) < maxAttempts
+            ids.append(item.rawValue)
             var move = moves[job] ?? (0, 0)
             if retry { move.requeued += 1 } else { move.failed += 1 }
             moves[job] = move
-            ended.append(ExpiredLease(item: item, job: job, worker: owner, fence: fence, newState: retry ? .queued : .failed))
+            ended.append(
+                ExpiredLease(
+                    item: item, job: job, worker: try row.optionalText(2).map(WorkerID.init(rawValue:)),
+                    fence: try row.int(3), newState: retry ? .queued : .failed))
+        }
+        // Two statements for the whole slice, whose rows are locked (PostgreSQL) or under the
+        // write lock (SQLite) since the SELECT: the failure records, then the items.
+        let list = connection.dialect.inList("id", parameter: 1, ints: ids)
+        let message = """
+            CAST($2 AS TEXT) || ' on ' || COALESCE(lease_owner, 'an unknown worker') || ' (attempt ' \
+            || CAST(attempt AS TEXT) || ' of ' || CAST(CAST($3 AS BIGINT) AS TEXT) || ')'
+            """
+        let recorded = try connection.execute(
+            """
+            INSERT INTO item_failures (item_id, job_id, worker_id, attempt, kind, lease_expired, counts_against_worker, message, at)
+            SELECT id, job_id, lease_owner, attempt, NULL, 1, 0, \(message), CAST($4 AS BIGINT)
+            FROM items WHERE \(list.sql) AND state = 'leased'
+            """,
+            [list.value, .text(why), .int(maxAttempts), .int(now)])
+        let changed = try connection.execute(
+            """
+            UPDATE items SET
+                last_error = \(message),
+                state = CASE WHEN attempt < CAST($3 AS BIGINT) THEN 'queued' ELSE 'failed' END,
+                attempt = CASE WHEN attempt < CAST($3 AS BIGINT) THEN attempt + 1 ELSE attempt END,
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = $4
+            WHERE \(list.sql) AND state = 'leased'
+            """,
+            [list.value, .text(why), .int(maxAttempts), .int(now)])
+        guard recorded == ids.count, changed == ids.count else {
+            throw StoreError(
+                .database(code: "lease race"), operation: "",
+                message: "\(ids.count) leases selected but \(recorded) recorded and \(changed) ended: rolled back")
         }
         for (job, move) in moves.sorted(by: { $0.key < $1.key }) {
             try JobCounts.move(connection, job: job, from: .leased, to: .queued, count: move.requeued, now: now)

@@ -2,16 +2,16 @@ import Foundation
 
 extension SQLJobStore {
     public func item(_ id: ItemID) async throws -> ItemRecord? {
-        try await perform("item", item: id) { connection in
+        try await perform("read item", item: id) { connection in
             try connection.query("SELECT \(Columns.item) FROM items WHERE id = $1", [.int(id.rawValue)]).first.map(Columns.item)
         }
     }
 
     public func items(_ filter: ItemFilter) async throws -> [ItemRecord] {
         guard filter.limit >= 0, filter.fromIndex >= 0 else {
-            throw StoreError(.invalidInput, operation: "items", job: filter.job, message: "negative limit or index")
+            throw StoreError(.invalidInput, operation: "list items", job: filter.job, message: "negative limit or index")
         }
-        return try await perform("items", job: filter.job) { connection in
+        return try await perform("list items", job: filter.job) { connection in
             var sql = "SELECT \(Columns.item) FROM items WHERE job_id = $1 AND idx >= $2"
             var parameters: [SQLValue] = [.int(filter.job.rawValue), .int(filter.fromIndex), .int(filter.limit)]
             if let states = filter.states {

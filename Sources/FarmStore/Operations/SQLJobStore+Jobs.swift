@@ -54,14 +54,14 @@ extension SQLJobStore {
     }
 
     public func job(_ id: JobID) async throws -> JobRecord? {
-        try await perform("job", job: id) { connection in
+        try await perform("read job", job: id) { connection in
             try connection.query("SELECT \(Columns.job) FROM jobs WHERE id = $1", [.int(id.rawValue)]).first.map(Columns.job)
         }
     }
 
     public func jobs(_ filter: JobFilter) async throws -> [JobRecord] {
-        guard filter.limit >= 0 else { throw StoreError(.invalidInput, operation: "jobs", message: "negative limit") }
-        return try await perform("jobs") { connection in
+        guard filter.limit >= 0 else { throw StoreError(.invalidInput, operation: "list jobs", message: "negative limit") }
+        return try await perform("list jobs") { connection in
             var sql = """
                 SELECT \(Columns.job) FROM jobs
                 WHERE (CAST($1 AS TEXT) IS NULL OR owner = $1) AND (CAST($2 AS BIGINT) IS NULL OR id < $2)

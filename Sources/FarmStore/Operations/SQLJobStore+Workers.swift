@@ -32,13 +32,13 @@ extension SQLJobStore {
     }
 
     public func worker(_ id: WorkerID) async throws -> WorkerRecord? {
-        try await perform("worker") { connection in
+        try await perform("read worker") { connection in
             try connection.query("SELECT \(Columns.worker) FROM workers WHERE id = $1", [.text(id.rawValue)]).first.map(Columns.worker)
         }
     }
 
     public func workers(states: Set<WorkerState>?) async throws -> [WorkerRecord] {
-        try await perform("workers") { connection in
+        try await perform("list workers") { connection in
             var sql = "SELECT \(Columns.worker) FROM workers"
             var parameters: [SQLValue] = []
             if let states {

@@ -8,8 +8,9 @@ final class PostgresConnection: SQLConnection {
     let dialect = SQLDialect.postgres
     private var connection: OpaquePointer?
     private var prepared: [String: String] = [:]
+    private(set) var completedStatements = 0
 
-    init(url: String, schema: String?) throws {
+    init(url: String, schema: String?, applicationName: String = "sdfarm") throws {
         connection = PQconnectdb(url)
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
@@ -19,6 +20,10 @@ final class PostgresConnection: SQLConnection {
                 message: "cannot connect to PostgreSQL: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         do {
+            // Operators see "sdfarm" in pg_stat_activity (unless the URL names itself).
+            if !url.contains("application_name") {
+                try query("SELECT set_config('application_name', $1, false)", [.text(applicationName)])
+            }
             if let schema {
                 try Self.validate(schema: schema)
                 // An identifier cannot be a bound parameter; the name was checked above to be
@@ -92,6 +97,7 @@ final class PostgresConnection: SQLConnection {
         let result = PQexec(connection, sql)
         defer { PQclear(result) }
         try check(result, sql)
+        completedStatements += 1
     }
 
     private func open() throws -> OpaquePointer {
@@ -129,6 +135,7 @@ final class PostgresConnection: SQLConnection {
             PQclear(result)
             throw error
         }
+        completedStatements += 1
         return result
     }
 

@@ -6,11 +6,15 @@ public final class PostgresStore: SQLJobStore, @unchecked Sendable {
     /// Connects to `url` (a libpq URL or key=value string, e.g.
     /// `postgres://user@host:5432/db`) and migrates the database. With `schema`, every
     /// table lives in that schema (created when missing) — tests use one per run.
-    public init(url: String, schema: String? = nil, policy: StorePolicy = .default, maxConnections: Int = 8) async throws {
+    /// `applicationName` is what pg_stat_activity shows for the store's connections.
+    public init(
+        url: String, schema: String? = nil, policy: StorePolicy = .default, maxConnections: Int = 8,
+        applicationName: String = "sdfarm"
+    ) async throws {
         if let schema { try PostgresConnection.validate(schema: schema) }
         let migrations = try Migrator.load(.postgres)
         let pool = ConnectionPool(maxConnections: maxConnections) {
-            try PostgresConnection(url: url, schema: schema)
+            try PostgresConnection(url: url, schema: schema, applicationName: applicationName)
         }
         super.init(pool: pool, policy: policy)
         let now = milliseconds(Date())

@@ -33,22 +33,41 @@ final class ConnectionPool: Sendable {
     }
 
     /// Runs `body` with a connection on a store thread.
+    ///
+    /// An idle connection may have died while it waited (the server restarted). If the
+    /// operation fails on such a connection before a single statement of it succeeded —
+    /// so nothing was done — it is run once more on a fresh connection.
     func run<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        let reserved = try await acquire()
-        return try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                let box: Box
-                do {
-                    box = try reserved ?? Box(self.factory())
-                } catch {
-                    self.release(nil)
-                    continuation.resume(throwing: error)
-                    return
+        var retried = false
+        while true {
+            let reserved = try await acquire()
+            let mayRetry = !retried
+            let (result, retry): (Result<T, Error>, Bool) = await withCheckedContinuation { continuation in
+                queue.async {
+                    let box: Box
+                    do {
+                        box = try reserved ?? Box(self.factory())
+                    } catch {
+                        self.release(nil)
+                        continuation.resume(returning: (.failure(error), false))
+                        return
+                    }
+                    let before = box.connection.completedStatements
+                    let result = Result { try body(box.connection) }
+                    let broken = box.connection.isBroken
+                    let untouched = box.connection.completedStatements == before
+                    var failed = false
+                    if case .failure = result { failed = true }
+                    let retry = failed && broken && untouched && reserved != nil && mayRetry
+                    self.release(broken ? nil : box, discarding: broken ? box : nil)
+                    continuation.resume(returning: (result, retry))
                 }
-                let result = Result { try body(box.connection) }
-                self.release(box.connection.isBroken ? nil : box, discarding: box.connection.isBroken ? box : nil)
-                continuation.resume(with: result)
             }
+            if retry {
+                retried = true
+                continue
+            }
+            return try result.get()
         }
     }
 

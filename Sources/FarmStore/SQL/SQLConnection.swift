@@ -22,6 +22,15 @@ enum SQLDialect: Sendable {
             return ("\(column) IN (SELECT value FROM json_each($\(n)))", .text(json))
         }
     }
+
+    /// The same for a list of integers (row ids).
+    func inList(_ column: String, parameter n: Int, ints: [Int64]) -> (sql: String, value: SQLValue) {
+        let joined = ints.map(String.init).joined(separator: ",")
+        switch self {
+        case .postgres: return ("\(column) = ANY(CAST($\(n) AS BIGINT[]))", .text("{" + joined + "}"))
+        case .sqlite: return ("\(column) IN (SELECT value FROM json_each($\(n)))", .text("[" + joined + "]"))
+        }
+    }
 }
 
 extension String {
@@ -65,6 +74,10 @@ protocol SQLConnection: AnyObject {
 
     /// True when the connection is no longer usable (server gone).
     var isBroken: Bool { get }
+
+    /// How many statements have succeeded on this connection: the pool compares it before
+    /// and after an operation to know whether a failed operation did anything at all.
+    var completedStatements: Int { get }
 
     func close()
 }

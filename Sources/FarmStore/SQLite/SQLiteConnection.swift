@@ -8,6 +8,7 @@ final class SQLiteConnection: SQLConnection {
     private var db: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     private let path: String
+    private(set) var completedStatements = 0
 
     /// SQLite copies bound text (SQLITE_TRANSIENT), so Swift's buffers may go.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -59,7 +60,10 @@ final class SQLiteConnection: SQLConnection {
         let columns = sqlite3_column_count(statement)
         while true {
             let status = sqlite3_step(statement)
-            if status == SQLITE_DONE { return rows }
+            if status == SQLITE_DONE {
+                completedStatements += 1
+                return rows
+            }
             guard status == SQLITE_ROW else { throw failure(status, sql) }
             var values: [SQLValue] = []
             values.reserveCapacity(Int(columns))
@@ -86,7 +90,10 @@ final class SQLiteConnection: SQLConnection {
         defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
         while true {
             let status = sqlite3_step(statement)
-            if status == SQLITE_DONE { return Int(sqlite3_changes(db)) }
+            if status == SQLITE_DONE {
+                completedStatements += 1
+                return Int(sqlite3_changes(db))
+            }
             guard status == SQLITE_ROW else { throw failure(status, sql) }
         }
     }
@@ -100,6 +107,7 @@ final class SQLiteConnection: SQLConnection {
             sqlite3_free(message)
             throw StoreError(.database(code: "sqlite \(status)"), operation: "", message: text)
         }
+        completedStatements += 1
     }
 
     /// The cached statement for `sql`, with `parameters` bound. `$n` placeholders are
