@@ -18,10 +18,25 @@ public enum OpenBLASKernels {
     /// a core type themselves).
     public static var shouldPreferAVX512: Bool {
         guard getenv("OPENBLAS_CORETYPE") == nil, ["Haswell", "Zen"].contains(coreName) else { return false }
-        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+        guard let flags = cpuFlagsLine() else { return false }
         let set = Set(flags.split(separator: " ").map(String.init))
         return set.contains("avx512f") && set.contains("avx512bw") && set.contains("avx512vl")
+    }
+
+    /// The first `flags` line of /proc/cpuinfo. (Read line by line: /proc files report size 0,
+    /// which makes whole-file readers return nothing.)
+    static func cpuFlagsLine() -> String? {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0 {
+            guard let line else { break }
+            let text = String(cString: line)
+            if text.hasPrefix("flags") { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        }
+        return nil
     }
 
     /// Re-executes this process with `OPENBLAS_CORETYPE=SkylakeX` when `shouldPreferAVX512`;
