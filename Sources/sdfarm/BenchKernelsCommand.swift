@@ -60,6 +60,10 @@ struct BenchKernelsCommand: ParsableCommand {
                 b.attention(query: q, key: k, value: k, heads: heads, causal: false)
             }
         }
+        let scores = filled([4096, 4096])
+        time("softmax [4096,4096] (one head's scores)", bytes: 8.0 * Double(scores.count)) { b.softmax(scores) }
+        let q40 = filled([4096, 40])
+        time("linear [4096,40]·[4096,40]ᵀ (one head's q·kᵀ)", flops: 2.0 * 4096 * 4096 * 40) { b.linear(q40, weight: q40, bias: nil) }
         let x = filled([2 * 4096, 320]), w = filled([1280, 320])
         time("linear [8192,320] → 1280", flops: 2.0 * 8192 * 320 * 1280) { b.linear(x, weight: w, bias: nil) }
     }
