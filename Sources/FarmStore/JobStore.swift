@@ -70,6 +70,11 @@ public protocol JobStore: Sendable {
     /// accepted (the fence proves nobody else was given it).
     func complete(_ lease: LeaseToken, worker: WorkerID, result: ItemResult, now: Date) async throws -> CompletionOutcome
 
+    /// Several completions in one transaction (one commit instead of one each — what a
+    /// finished U-Net batch needs), each with the semantics of `complete(_:worker:result:now:)`.
+    /// Outcomes come in the order of `reports`. An unknown item fails the whole call.
+    func complete(_ reports: [CompletionReport], now: Date) async throws -> [CompletionOutcome]
+
     /// Records a failed try: requeued (attempt + 1) or failed for good, per `kind` and the
     /// policy; may block the worker for the job (see `StorePolicy.blockAfterFailures`).
     func fail(_ lease: LeaseToken, worker: WorkerID, kind: FailureKind, message: String, now: Date) async throws

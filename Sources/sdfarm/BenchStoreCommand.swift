@@ -29,7 +29,7 @@ struct BenchStoreCommand: AsyncParsableCommand {
     @Option(help: "Items per claim.")
     var batch = 16
 
-    @Option(help: "How many of the claimed items to complete, one report each (default: all).")
+    @Option(help: "Items completed one report each, and as many again in reports of --batch (default: a quarter of --items each); the rest expire.")
     var complete: Int?
 
     func validate() throws {
@@ -37,7 +37,9 @@ struct BenchStoreCommand: AsyncParsableCommand {
         guard (1...items).contains(jobs) else { throw ValidationError("--jobs must be 1…--items") }
         guard (1...64).contains(claimers) else { throw ValidationError("--claimers must be 1…64") }
         guard (1...1000).contains(batch) else { throw ValidationError("--batch must be 1…1000") }
-        if let complete, complete < 0 { throw ValidationError("--complete must not be negative") }
+        if let complete, complete < 0 || 2 * complete > items {
+            throw ValidationError("--complete must be between 0 and half of --items")
+        }
     }
 
     func run() async throws {
@@ -82,28 +84,19 @@ struct BenchStoreCommand: AsyncParsableCommand {
             throw ValidationError("claimed \(leases.count) of \(items) items: the store lost or duplicated work")
         }
 
-        let toComplete = Array(leases.prefix(complete ?? leases.count))
+        let count = complete ?? items / 4
+        let single = Array(leases.prefix(count))
+        let batched = Array(leases.dropFirst(count).prefix(count))
         let result = ItemResult(sha256: String(repeating: "0", count: 64), size: 1, location: "bench")
-        let completeTime = try await clock.measure {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for number in 0..<claimers {
-                    group.addTask {
-                        for item in stride(from: number, to: toComplete.count, by: claimers).map({ toComplete[$0] }) {
-                            let outcome = try await store.complete(item.lease, worker: "bench-\(number)", result: result, now: Date())
-                            guard outcome == .completed else { throw ValidationError("completion of \(item.id) was \(outcome)") }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
+        let completeTime = try await completeAll(single, on: store, inReportsOf: 1, result: result)
+        let batchedTime = try await completeAll(batched, on: store, inReportsOf: batch, result: result)
         // The rest of the leases run out at once, as after a long coordinator outage.
         var expired = 0
         let expiryTime = try await clock.measure {
             expired = try await store.requeueExpiredLeases(now: Date() + 7200).count
         }
-        guard expired == items - toComplete.count else {
-            throw ValidationError("requeued \(expired) expired leases, expected \(items - toComplete.count)")
+        guard expired == items - 2 * count else {
+            throw ValidationError("requeued \(expired) expired leases, expected \(items - 2 * count)")
         }
         var progress = JobProgress()
         for id in ids {
@@ -121,10 +114,37 @@ struct BenchStoreCommand: AsyncParsableCommand {
         row("submit", items, submitTime, unit: "items", reference: target.submitTarget(items) + (jobs > 1 ? " (\(jobs) jobs)" : ""))
         row("claim", items, claimTime, unit: "items", reference: "OpenCue books ~975 frames/s")
         row("claim", claims, claimTime, unit: "claims", reference: "\(batch) items per claim, \(claimers) concurrent")
-        row("complete", toComplete.count, completeTime, unit: "items",
-            reference: "one transaction each; graphile-worker ~183 000 jobs/s (batched, ideal)")
+        row("complete", single.count, completeTime, unit: "items",
+            reference: "one report per transaction; graphile-worker ~183 000 jobs/s (batched, ideal)")
+        row("complete", batched.count, batchedTime, unit: "items", reference: "\(batch) reports per transaction")
         row("expire", expired, expiryTime, unit: "items",
             reference: "leases run out and requeued in slices of 500; river and Oban rescue after 1 h")
+    }
+
+    /// Completes `items` from `claimers` concurrent reporters, `size` reports per call.
+    private func completeAll(_ items: [ClaimedItem], on store: any JobStore, inReportsOf size: Int, result: ItemResult)
+        async throws -> Duration
+    {
+        let claimers = self.claimers
+        return try await ContinuousClock().measure {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for number in 0..<claimers {
+                    let mine = stride(from: number, to: items.count, by: claimers).map { items[$0] }
+                    group.addTask {
+                        for start in stride(from: 0, to: mine.count, by: size) {
+                            let reports = mine[start..<min(start + size, mine.count)].map {
+                                CompletionReport(lease: $0.lease, worker: "bench-\(number)", result: result)
+                            }
+                            let outcomes = try await store.complete(reports, now: Date())
+                            guard outcomes.allSatisfy({ $0 == .completed }) else {
+                                throw ValidationError("a completion was refused: \(outcomes)")
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
     }
 
     private func row(_ phase: String, _ count: Int, _ time: Duration, unit: String, reference: String) {

@@ -83,6 +83,21 @@ struct CheckpointLayoutTests {
         }
     }
 
+    @Test("SD 1.x's original block numbering is recognised: 4 levels, 2 layers, attention where SD 1.5 has it")
+    func sd15Structure() {
+        // The block prefixes of the SD 1.5 release's U-Net (model.diffusion_model.* without the prefix).
+        var keys = ["input_blocks.0.0.weight", "middle_block.0.in_layers.0.weight", "middle_block.1.norm.weight", "out.2.weight"]
+        for i in 1...11 where ![3, 6, 9].contains(i) { keys.append("input_blocks.\(i).0.in_layers.0.weight") }
+        for i in [1, 2, 4, 5, 7, 8] { keys.append("input_blocks.\(i).1.proj_in.weight") }
+        for i in [3, 6, 9] { keys.append("input_blocks.\(i).0.op.weight") }
+        for i in 0...11 { keys.append("output_blocks.\(i).0.in_layers.0.weight") }
+        for i in 3...11 { keys.append("output_blocks.\(i).1.proj_in.weight") }
+        keys += ["output_blocks.2.1.conv.weight", "output_blocks.5.2.conv.weight", "output_blocks.8.2.conv.weight"]
+        let s = OriginalLayout.unetStructure(keys)
+        #expect(s == OriginalLayout.UNetStructure(levels: 4, layersPerBlock: 2, downAttention: [true, true, true, false],
+                                                  upAttention: [false, true, true, true]))
+    }
+
     @Test("a missing tensor is an error naming it")
     func missingTensor() throws {
         let full = try Checkpoint.open(ModelFixtures.folder).vae.weights

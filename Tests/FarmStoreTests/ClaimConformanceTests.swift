@@ -120,4 +120,20 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: Backend.all)
+    func aClaimLooksPastManyJobsThatCannotServeIt(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            var wanted: [JobID] = []
+            for number in 0..<45 {
+                let id = try await store.submit(job(keys: [number < 40 ? "b" : "a"]), now: t0)
+                if number >= 40 { wanted.append(id) }
+            }
+            let claimed = try await store.claim(worker: "w", batchKey: "a", limit: 10, leaseDuration: 60, now: t0)
+            #expect(claimed.map(\.job) == wanted)
+            let rest = try await store.claim(worker: "w", batchKey: nil, limit: 100, leaseDuration: 60, now: t0)
+            #expect(rest.count == 40)
+            #expect(Set(rest.map(\.job)).count == 40)
+        }
+    }
 }

@@ -60,4 +60,35 @@ import Testing
             #expect(try await store.job(id)?.progress == JobProgress(total: 1, done: 1))
         }
     }
+
+    @Test(arguments: Backend.all)
+    func aCancelRacingClaimersLeavesNothingRunnable(_ backend: Backend) async throws {
+        try await withStore(backend) { store, database in
+            let id = try await store.submit(job(count: 3_000), now: t0)
+            var claimers: [SQLJobStore] = []
+            for _ in 0..<4 { claimers.append(try await database.open(maxConnections: 1)) }
+            let canceller = try await database.open(maxConnections: 1)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (number, claimer) in claimers.enumerated() {
+                    group.addTask {
+                        while try await !claimer.claim(
+                            worker: WorkerID("w\(number)"), batchKey: nil, limit: 10, leaseDuration: 600, now: t0
+                        ).isEmpty {}
+                    }
+                }
+                group.addTask {
+                    // Cancel once the claimers are well under way.
+                    while try await canceller.progress(id).leased < 300 {}
+                    _ = try await canceller.cancel(id, now: t0 + 1)
+                }
+                try await group.waitForAll()
+            }
+            for other in claimers + [canceller] { await other.close() }
+            let record = try #require(try await store.job(id))
+            #expect(record.state == .cancelled)
+            #expect(record.progress.queued == 0 && record.progress.leased == 0)
+            #expect(record.progress.cancelled == 3_000)  // queued and leased alike
+            try await expectCountsConsistent(store, id)
+        }
+    }
 }

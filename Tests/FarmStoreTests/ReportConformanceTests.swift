@@ -159,4 +159,38 @@ import Testing
             try await expectCountsConsistent(store, id)
         }
     }
+
+    @Test(arguments: Backend.all)
+    func aBatchOfCompletionsIsOneTransactionWithTheSameRules(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let a = try await store.submit(job(count: 2), now: t0)
+            let b = try await store.submit(job(count: 1), now: t0)
+            let claimed = try await store.claim(worker: "w", batchKey: nil, limit: 3, leaseDuration: 60, now: t0)
+            #expect(Set(claimed.map(\.job)) == [a, b])
+            let stale = LeaseToken(item: claimed[0].id, fence: claimed[0].fence + 7)
+            let reports = [
+                CompletionReport(lease: claimed[2].lease, worker: "w", result: aResult),
+                CompletionReport(lease: stale, worker: "w", result: aResult),
+                CompletionReport(lease: claimed[0].lease, worker: "w", result: aResult),
+                CompletionReport(lease: claimed[0].lease, worker: "w", result: aResult),
+                CompletionReport(lease: claimed[1].lease, worker: "w", result: aResult),
+            ]
+            let outcomes = try await store.complete(reports, now: t0 + 1)
+            #expect(outcomes == [.completed, .staleFence(current: claimed[0].fence), .completed, .alreadyCompleted, .completed])
+            #expect(try await store.job(a)?.state == .done)
+            #expect(try await store.job(b)?.state == .done)
+            #expect(try await store.complete([], now: t0 + 2).isEmpty)
+            // An unknown item refuses the whole batch: nothing of it is kept.
+            let c = try await store.submit(job(count: 1), now: t0 + 3)
+            let last = try #require(try await store.claim(worker: "w", batchKey: nil, limit: 1, leaseDuration: 60, now: t0 + 3).first)
+            await #expect(throws: StoreError.self) {
+                try await store.complete(
+                    [CompletionReport(lease: last.lease, worker: "w", result: aResult),
+                     CompletionReport(lease: LeaseToken(item: ItemID(987_654_321), fence: 1), worker: "w", result: aResult)],
+                    now: t0 + 4)
+            }
+            #expect(try await store.item(last.id)?.state == .leased)
+            for id in [a, b, c] { try await expectCountsConsistent(store, id) }
+        }
+    }
 }

@@ -36,25 +36,16 @@ extension Checkpoint {
 }
 
 extension Checkpoint {
-    /// Missing, wrongly shaped and unexpected tensors of the U-Net. The U-Net reads its tensors
-    /// through a lookup, so this builds it (F32 tensors are borrowed from the mapping, others
-    /// converted); the first missing or misshapen tensor stops the check and is reported.
+    /// Missing, wrongly shaped and unexpected tensors of the U-Net, without loading it. A
+    /// configuration the U-Net cannot be built from is reported as one problem.
     public func auditUNet() -> [WeightLoader.Problem] {
-        let weights = unet.weights
-        var requested: Set<String> = []
-        var missing: [WeightLoader.Problem] = []
+        let loader = WeightLoader(unet.weights, mode: .audit)
         do {
-            _ = try UNet2DConditionModel(config: unet.config, source: weights.origin) { name in
-                requested.insert(name)
-                guard weights.contains(name) else {
-                    missing.append(.missing(name, expected: []))
-                    throw CheckpointError(file: weights.origin, tensor: name, "missing")
-                }
-                return try weights.tensor(name)
-            }
+            _ = try UNet2DConditionModel(config: unet.config, loader: loader)
+            try loader.finish()
         } catch {
-            return missing.isEmpty ? [.other("\(error)")] : missing
+            return loader.problems + [.other("\(error)")]
         }
-        return weights.names.filter { !requested.contains($0) }.map { .unexpected($0) }
+        return loader.problems
     }
 }

@@ -50,8 +50,7 @@ public struct Checkpoint: Sendable {
 
     /// Builds the U-Net.
     public func loadUNet() throws -> UNet2DConditionModel {
-        let weights = unet.weights
-        return try UNet2DConditionModel(config: unet.config, source: weights.origin) { try weights.tensor($0) }
+        try UNet2DConditionModel(config: unet.config, weights: unet.weights)
     }
 
     /// Builds the VAE.

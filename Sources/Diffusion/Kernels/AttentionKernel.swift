@@ -9,6 +9,8 @@ enum AttentionKernel {
     static func run(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                     out: UnsafeMutablePointer<Float>, n: Int, lq: Int, lk: Int, c: Int, heads: Int, causal: Bool,
                     scoreBudget: Int = defaultScoreBudget) {
+        if runHeadParallel(q: q, k: k, v: v, out: out, n: n, lq: lq, lk: lk, c: c, heads: heads, causal: causal,
+                           scoreBudget: min(scoreBudget, perThreadScoreBudget)) { return }
         let d = c / heads
         let scale = 1 / Float(d).squareRoot()
         let block = max(1, min(lq, scoreBudget / max(lk, 1)))

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The memory behind a tensor: Float32 elements, 64-byte aligned when the engine allocates
-/// them, or borrowed read-only from a memory-mapped checkpoint (the `owner` keeps the mapping
+/// them (large buffers are recycled through `BufferPool`), or borrowed read-only from a memory-mapped checkpoint (the `owner` keeps the mapping
 /// alive). A storage is written only while one tensor holds it (see `Tensor.ensureUnique`), so
 /// sharing it across threads is safe.
 public final class TensorStorage: @unchecked Sendable {
@@ -19,7 +19,7 @@ public final class TensorStorage: @unchecked Sendable {
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: Self.alignment)
+        let raw = BufferPool.allocate(bytes: bytes, alignment: Self.alignment)
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         self.isWritable = true
@@ -44,6 +44,6 @@ public final class TensorStorage: @unchecked Sendable {
 
 
     deinit {
-        if ownsMemory { UnsafeMutableRawPointer(pointer).deallocate() }
+        if ownsMemory { BufferPool.release(UnsafeMutableRawPointer(pointer), bytes: max(count, 1) * MemoryLayout<Float>.stride) }
     }
 }

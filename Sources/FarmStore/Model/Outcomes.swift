@@ -1,3 +1,16 @@
+/// One completion report: the lease it answers, who rendered it, and where the image is.
+public struct CompletionReport: Sendable, Equatable {
+    public var lease: LeaseToken
+    public var worker: WorkerID
+    public var result: ItemResult
+
+    public init(lease: LeaseToken, worker: WorkerID, result: ItemResult) {
+        self.lease = lease
+        self.worker = worker
+        self.result = result
+    }
+}
+
 /// What a completion report did.
 public enum CompletionOutcome: Sendable, Equatable {
     /// Recorded now.

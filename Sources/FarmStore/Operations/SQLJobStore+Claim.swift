@@ -28,50 +28,58 @@ extension SQLJobStore {
     private static func claim(
         _ connection: any SQLConnection, worker: WorkerID, batchKey: String?, limit: Int, now: Int64, expires: Int64
     ) throws -> [ClaimedItem] {
-        let candidates = try connection.query(
-            """
-            SELECT j.id FROM jobs j
-            WHERE j.state = 'active' AND j.queued_count > 0
-              AND NOT EXISTS (SELECT 1 FROM blocked_workers b WHERE b.job_id = j.id AND b.worker_id = $1)
-            ORDER BY j.priority DESC, j.leased_count ASC, j.id ASC
-            """,
-            [.text(worker.rawValue)])
         var key = batchKey
         var claimed: [ClaimedItem] = []
         var perJob: [(JobID, Int)] = []
-        for candidate in candidates where claimed.count < limit {
-            let job = JobID(try candidate.int(0))
-            if key == nil {
-                guard
-                    let first = try connection.query(
-                        "SELECT batch_key FROM items WHERE job_id = $1 AND state = 'queued' ORDER BY idx LIMIT 1",
-                        [.int(job.rawValue)]
-                    ).first
-                else { continue }
-                key = try first.text(0)
-            }
-            // PostgreSQL: rows another claimer holds are skipped, not waited for, and a row
-            // claimed and committed meanwhile no longer matches state = 'queued' (checked
-            // again by the UPDATE on the newest row version, as a second line of defence).
-            let rows = try connection.query(
+        // Candidate jobs a page at a time: most claims are filled by the first job or two.
+        let page = 32
+        var offset = 0
+        while claimed.count < limit {
+            let candidates = try connection.query(
                 """
-                WITH picked AS (
-                    SELECT id FROM items
-                    WHERE job_id = $1 AND state = 'queued' AND batch_key = $2
-                    ORDER BY idx LIMIT $3\(connection.dialect.skipLocked)
-                )
-                UPDATE items SET state = 'leased', fence = fence + 1, lease_owner = $4, lease_expires_at = $5, updated_at = $6
-                WHERE id IN (SELECT id FROM picked) AND state = 'queued'
-                RETURNING \(Columns.claimed)
+                SELECT j.id FROM jobs j
+                WHERE j.state = 'active' AND j.queued_count > 0
+                  AND NOT EXISTS (SELECT 1 FROM blocked_workers b WHERE b.job_id = j.id AND b.worker_id = $1)
+                ORDER BY j.priority DESC, j.leased_count ASC, j.id ASC
+                LIMIT $2 OFFSET $3
                 """,
-                [
-                    .int(job.rawValue), .text(key!), .int(limit - claimed.count), .text(worker.rawValue),
-                    .int(expires), .int(now),
-                ])
-            guard !rows.isEmpty else { continue }
-            let items = try rows.map { try Columns.claimed($0, job: job, expires: expires) }
-            claimed += items.sorted { $0.index < $1.index }
-            perJob.append((job, rows.count))
+                [.text(worker.rawValue), .int(page), .int(offset)])
+            offset += page
+            for candidate in candidates where claimed.count < limit {
+                let job = JobID(try candidate.int(0))
+                if key == nil {
+                    guard
+                        let first = try connection.query(
+                            "SELECT batch_key FROM items WHERE job_id = $1 AND state = 'queued' ORDER BY idx LIMIT 1",
+                            [.int(job.rawValue)]
+                        ).first
+                    else { continue }
+                    key = try first.text(0)
+                }
+                // PostgreSQL: rows another claimer holds are skipped, not waited for, and a row
+                // claimed and committed meanwhile no longer matches state = 'queued' (checked
+                // again by the UPDATE on the newest row version, as a second line of defence).
+                let rows = try connection.query(
+                    """
+                    WITH picked AS (
+                        SELECT id FROM items
+                        WHERE job_id = $1 AND state = 'queued' AND batch_key = $2
+                        ORDER BY idx LIMIT $3\(connection.dialect.skipLocked)
+                    )
+                    UPDATE items SET state = 'leased', fence = fence + 1, lease_owner = $4, lease_expires_at = $5, updated_at = $6
+                    WHERE id IN (SELECT id FROM picked) AND state = 'queued'
+                    RETURNING \(Columns.claimed)
+                    """,
+                    [
+                        .int(job.rawValue), .text(key!), .int(limit - claimed.count), .text(worker.rawValue),
+                        .int(expires), .int(now),
+                    ])
+                guard !rows.isEmpty else { continue }
+                let items = try rows.map { try Columns.claimed($0, job: job, expires: expires) }
+                claimed += items.sorted { $0.index < $1.index }
+                perJob.append((job, rows.count))
+            }
+            if candidates.count < page { break }
         }
         // Job rows last and in id order, so concurrent claimers cannot deadlock on them.
         for (job, count) in perJob.sorted(by: { $0.0 < $1.0 }) {

@@ -89,16 +89,32 @@ extension SQLJobStore {
                 let state = try Self.jobState(connection, id, "cancel")
                 if state.isFinished { return try Self.fetchJob(connection, id, "cancel") }
                 // Items first, then the job row: every writer takes item rows before job rows.
-                var cancelled = 0
-                for from in [ItemState.queued, .leased] {
-                    let count = try connection.execute(
-                        """
-                        UPDATE items SET state = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
-                        WHERE job_id = $1 AND state = $2
-                        """,
-                        [.int(id.rawValue), .text(from.rawValue), .int(time)])
+                // Lock the job's runnable items (waiting for claims in flight), count them by
+                // state, then cancel exactly those: nothing can slip between two statements.
+                let runnable = try connection.query(
+                    """
+                    SELECT state, count(*) FROM (
+                        SELECT state FROM items WHERE job_id = $1 AND state IN ('queued', 'leased')\(connection.dialect.forUpdate)
+                    ) locked GROUP BY state
+                    """,
+                    [.int(id.rawValue)])
+                let changed = try connection.execute(
+                    """
+                    UPDATE items SET state = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
+                    WHERE job_id = $1 AND state IN ('queued', 'leased')
+                    """,
+                    [.int(id.rawValue), .int(time)])
+                var counted = 0
+                for row in runnable {
+                    let from = try row.enumValue(0, as: ItemState.self)
+                    let count = Int(try row.int(1))
                     try JobCounts.move(connection, job: id, from: from, to: .cancelled, count: count, now: time)
-                    cancelled += count
+                    counted += count
+                }
+                guard counted == changed else {
+                    throw StoreError(
+                        .database(code: "cancel race"), operation: "cancel", job: id,
+                        message: "\(counted) runnable items locked but \(changed) cancelled: rolled back")
                 }
                 try connection.execute(
                     "UPDATE jobs SET state = 'cancelled', finished_at = $2, updated_at = $2 WHERE id = $1 AND state IN ('active', 'paused')",

@@ -4,34 +4,68 @@ extension SQLJobStore {
     public func complete(_ lease: LeaseToken, worker: WorkerID, result: ItemResult, now: Date) async throws
         -> CompletionOutcome
     {
+        let outcomes = try await complete([CompletionReport(lease: lease, worker: worker, result: result)], now: now)
+        return outcomes[0]
+    }
+
+    public func complete(_ reports: [CompletionReport], now: Date) async throws -> [CompletionOutcome] {
+        guard !reports.isEmpty else { return [] }
         let time = milliseconds(now)
-        return try await perform("complete", item: lease.item) { connection in
+        let threshold = policy.blockAfterFailures
+        return try await perform("complete", item: reports.count == 1 ? reports[0].lease.item : nil) { connection in
             try connection.transaction {
-                let (job, state, fence, _) = try Self.lockItem(connection, lease.item, "complete")
-                guard fence == lease.fence else { return .staleFence(current: fence) }
-                switch state {
-                case .done: return .alreadyCompleted
-                case .failed, .cancelled: return .notRunning(state)
-                case .queued, .leased:
-                    // `queued` with the same fence: the lease ran out and the item went back
-                    // to the queue, but nobody claimed it since — the result is good.
-                    try connection.execute(
-                        """
-                        UPDATE items SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,
-                            result_sha256 = $3, result_size = $4, result_location = $5, completed_by = $6, updated_at = $7
-                        WHERE id = $1 AND fence = $2
-                        """,
-                        [
-                            .int(lease.item.rawValue), .int(lease.fence), .text(result.sha256), .int(result.size),
-                            .text(result.location), .text(worker.rawValue), .int(time),
-                        ])
-                    try JobCounts.move(connection, job: job, from: state, to: .done, count: 1, now: time)
-                    try Self.blockWorkersThatFailedHere(connection, job: job, succeededOn: worker, threshold: self.policy.blockAfterFailures, now: time)
-                    try JobCounts.finishIfDrained(connection, job: job, now: time)
-                    return .completed
-                }
+                try Self.complete(connection, reports, now: time, blockThreshold: threshold)
             }
         }
+    }
+
+    /// Item rows first (in id order), then each touched job's row (in id order): the
+    /// locking order every writer keeps.
+    private static func complete(_ connection: any SQLConnection, _ reports: [CompletionReport], now: Int64, blockThreshold: Int)
+        throws -> [CompletionOutcome]
+    {
+        var outcomes = [CompletionOutcome](repeating: .alreadyCompleted, count: reports.count)
+        var moves: [JobID: [ItemState: Int]] = [:]
+        var completers: [JobID: Set<String>] = [:]
+        for index in reports.indices.sorted(by: { reports[$0].lease.item < reports[$1].lease.item }) {
+            let report = reports[index]
+            let (job, state, fence, _) = try lockItem(connection, report.lease.item, "complete")
+            guard fence == report.lease.fence else {
+                outcomes[index] = .staleFence(current: fence)
+                continue
+            }
+            switch state {
+            case .done: outcomes[index] = .alreadyCompleted
+            case .failed, .cancelled: outcomes[index] = .notRunning(state)
+            case .queued, .leased:
+                // `queued` with the same fence: the lease ran out and the item went back to
+                // the queue, but nobody claimed it since — the result is good.
+                try connection.execute(
+                    """
+                    UPDATE items SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,
+                        result_sha256 = $3, result_size = $4, result_location = $5, completed_by = $6, updated_at = $7
+                    WHERE id = $1 AND fence = $2
+                    """,
+                    [
+                        .int(report.lease.item.rawValue), .int(report.lease.fence), .text(report.result.sha256),
+                        .int(report.result.size), .text(report.result.location), .text(report.worker.rawValue), .int(now),
+                    ])
+                moves[job, default: [:]][state, default: 0] += 1
+                completers[job, default: []].insert(report.worker.rawValue)
+                outcomes[index] = .completed
+            }
+        }
+        for job in moves.keys.sorted() {
+            for (from, count) in moves[job]!.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                try JobCounts.move(connection, job: job, from: from, to: .done, count: count, now: now)
+            }
+            for worker in completers[job, default: []].sorted() {
+                try blockWorkersThatFailedHere(
+                    connection, job: job, succeededOn: WorkerID(worker), threshold: blockThreshold, now: now)
+            }
+            try JobCounts.finishIfDrained(connection, job: job, now: now)
+        }
+        return outcomes
     }
 
     public func fail(_ lease: LeaseToken, worker: WorkerID, kind: FailureKind, message: String, now: Date) async throws
