@@ -61,6 +61,57 @@ static void sink_write(png_structp png, png_bytep bytes, png_size_t count) {
 
 static void sink_flush(png_structp png) { (void)png; }
 
+/* PNG tEXt/zTXt hold Latin-1, iTXt holds UTF-8. Text crosses this shim as UTF-8 both ways. */
+
+/* The Latin-1 form of UTF-8 text, malloc'd, or NULL when a character lies above U+00FF (or
+   the text is not valid UTF-8): such text goes into an iTXt chunk instead. */
+static char *utf8_to_latin1(const char *text) {
+    size_t n = strlen(text);
+    char *out = malloc(n + 1);
+    if (!out) return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x80) {
+            out[j++] = (char)c;
+            i += 1;
+        } else if ((c == 0xC2 || c == 0xC3) && i + 1 < n && ((unsigned char)text[i + 1] & 0xC0) == 0x80) {
+            out[j++] = (char)(((c & 0x03) << 6) | ((unsigned char)text[i + 1] & 0x3F));
+            i += 2;
+        } else {
+            free(out);
+            return NULL;
+        }
+    }
+    out[j] = 0;
+    return out;
+}
+
+/* UTF-8 copy of Latin-1 text, malloc'd (NULL when out of memory). */
+static char *latin1_to_utf8(const char *text) {
+    size_t n = strlen(text);
+    char *out = malloc(2 * n + 1);
+    if (!out) return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x80) {
+            out[j++] = (char)c;
+        } else {
+            out[j++] = (char)(0xC0 | (c >> 6));
+            out[j++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    out[j] = 0;
+    return out;
+}
+
+static void free_strings(char **strings, int count) {
+    if (!strings) return;
+    for (int i = 0; i < count; i++) free(strings[i]);
+    free(strings);
+}
+
 int sdfarm_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
                       const sdfarm_png_text *texts, int text_count,
                       uint8_t **out, size_t *out_len, char *error, size_t error_cap) {
@@ -80,11 +131,14 @@ int sdfarm_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, in
         return 1;
     }
     png_infop info = png_create_info_struct(png);
-    png_textp chunks = NULL;
+    /* volatile: assigned after setjmp and read again after a longjmp. */
+    png_textp volatile chunks = NULL;
+    char **volatile latin = NULL;
     if (!info || setjmp(state.jump)) {
         if (!info) set_error(error, error_cap, "png_create_info_struct failed");
         png_destroy_write_struct(&png, info ? &info : NULL);
         free(chunks);
+        free_strings(latin, text_count);
         free(s.data);
         return 1;
     }
@@ -94,12 +148,25 @@ int sdfarm_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, in
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (text_count > 0) {
         chunks = calloc((size_t)text_count, sizeof(png_text));
-        if (!chunks) png_error(png, "out of memory for text chunks");
+        latin = calloc((size_t)text_count, sizeof(char *));
+        if (!chunks || !latin) png_error(png, "out of memory for text chunks");
         for (int i = 0; i < text_count; i++) {
-            chunks[i].compression = PNG_TEXT_COMPRESSION_NONE;
+            size_t key_length = strlen(texts[i].key);
+            if (key_length < 1 || key_length > 79) png_error(png, "text keyword must be 1 to 79 bytes");
+            /* As PIL (and so A1111) writes it: tEXt when Latin-1 can hold the text, else iTXt. */
+            latin[i] = utf8_to_latin1(texts[i].text);
             chunks[i].key = (png_charp)texts[i].key;
-            chunks[i].text = (png_charp)texts[i].text;
-            chunks[i].text_length = strlen(texts[i].text);
+            if (latin[i]) {
+                chunks[i].compression = PNG_TEXT_COMPRESSION_NONE;
+                chunks[i].text = latin[i];
+                chunks[i].text_length = strlen(latin[i]);
+            } else {
+                chunks[i].compression = PNG_ITXT_COMPRESSION_NONE;
+                chunks[i].text = (png_charp)texts[i].text;
+                chunks[i].itxt_length = strlen(texts[i].text);
+                chunks[i].lang = (png_charp)"";
+                chunks[i].lang_key = (png_charp)"";
+            }
         }
         png_set_text(png, info, chunks, text_count);
     }
@@ -111,6 +178,7 @@ int sdfarm_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, in
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
     free(chunks);
+    free_strings(latin, text_count);
     *out = s.data;
     *out_len = s.len;
     return 0;
@@ -154,8 +222,11 @@ int sdfarm_png_decode(const uint8_t *data, size_t len, uint32_t max_side,
     }
     png_infop info = png_create_info_struct(png);
     png_infop end_info = info ? png_create_info_struct(png) : NULL;
+    /* volatile: assigned after setjmp and freed after a longjmp (truncated data). */
+    png_bytep *volatile rows = NULL;
     if (!info || !end_info || setjmp(state.jump)) {
         if (!info || !end_info) set_error(error, error_cap, "png_create_info_struct failed");
+        free(rows);
         png_destroy_read_struct(&png, info ? &info : NULL, end_info ? &end_info : NULL);
         sdfarm_png_image_free(image);
         return 1;
@@ -180,14 +251,12 @@ int sdfarm_png_decode(const uint8_t *data, size_t len, uint32_t max_side,
     int channels = png_get_channels(png, info);
     size_t stride = png_get_rowbytes(png, info);
     image->pixels = malloc(stride * height);
-    png_bytep *rows = malloc(sizeof(png_bytep) * height);
-    if (!image->pixels || !rows) {
-        free(rows);
-        png_error(png, "out of memory for pixels");
-    }
+    rows = malloc(sizeof(png_bytep) * height);
+    if (!image->pixels || !rows) png_error(png, "out of memory for pixels");
     for (uint32_t y = 0; y < height; y++) rows[y] = image->pixels + (size_t)y * stride;
     png_read_image(png, rows);
     free(rows);
+    rows = NULL;
     png_read_end(png, end_info);
     image->width = width;
     image->height = height;
@@ -206,13 +275,13 @@ int sdfarm_png_decode(const uint8_t *data, size_t len, uint32_t max_side,
         if (!image->keys || !image->texts) png_error(png, "out of memory for text chunks");
         for (int i = 0; i < total; i++) {
             png_textp t = i < count ? &texts[i] : &more[i - count];
-            size_t length = t->compression == PNG_ITXT_COMPRESSION_NONE ||
-                                    t->compression == PNG_ITXT_COMPRESSION_zTXt
-                                ? t->itxt_length
-                                : t->text_length;
-            image->keys[i] = copy_string(t->key, strlen(t->key));
-            image->texts[i] = copy_string(t->text ? t->text : "", t->text ? length : 0);
+            const char *text = t->text ? t->text : "";
+            int utf8 = t->compression == PNG_ITXT_COMPRESSION_NONE ||
+                       t->compression == PNG_ITXT_COMPRESSION_zTXt;
+            image->keys[i] = latin1_to_utf8(t->key);
+            image->texts[i] = utf8 ? copy_string(text, strlen(text)) : latin1_to_utf8(text);
             image->text_count = i + 1;
+            if (!image->keys[i] || !image->texts[i]) png_error(png, "out of memory for text chunks");
         }
     }
     png_destroy_read_struct(&png, &info, &end_info);

@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// One tEXt chunk: a Latin-1 keyword (1–79 bytes) and its text.
+/// One text chunk: a keyword (1–79 bytes, ASCII in practice) and its text in UTF-8. The encoder
+/// writes a tEXt chunk (Latin-1) when every character of the text fits in Latin-1 — as PIL, and
+/// so A1111, does — and an uncompressed iTXt chunk (UTF-8) otherwise.
 typedef struct {
     const char *key;
     const char *text;
@@ -19,7 +21,8 @@ int sdfarm_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, in
                       uint8_t **out, size_t *out_len, char *error, size_t error_cap);
 
 /// Result of sdfarm_png_decode: 8-bit pixels (RGB or RGBA as stored; palettes, greyscale and
-/// 16-bit samples are converted to 8-bit RGB/RGBA) and the text chunks, all malloc'd.
+/// 16-bit samples are converted to 8-bit RGB/RGBA) and the text chunks (tEXt, zTXt, iTXt, in
+/// file order; keys and texts converted to UTF-8), all malloc'd.
 typedef struct {
     uint32_t width;
     uint32_t height;
