@@ -10,6 +10,7 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
     case badMagic(UInt32)
     case unsupportedVersion(UInt16)
     case authenticationFailed
+    case outOfOrder(String)
 
     public var description: String {
         switch self {
@@ -22,6 +23,7 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .trailingBytes(message, count): return "\(count) unread bytes after message '\(message)'"
         case let .badMagic(m): return "bad magic 0x\(String(m, radix: 16)), not an sdfarm peer"
         case let .unsupportedVersion(v): return "unsupported protocol version \(v) (this side speaks \(FarmProtocol.version))"
+        case let .outOfOrder(what): return "handshake message out of order: \(what)"
         case .authenticationFailed: return "authentication failed: the peer does not hold the same token"
         }
     }
