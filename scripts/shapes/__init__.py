@@ -1,0 +1,1 @@
+"""Synthetic coloured-shape data set and scorer for the sdfarm-shapes model (scripts/train-small-model.py)."""
