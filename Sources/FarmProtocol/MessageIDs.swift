@@ -44,5 +44,10 @@ public enum WorkerMessageID: UInt16, Sendable {
 /// Messages the coordinator sends to a worker (docs/protocol.md, "Coordinator → worker").
 public enum CoordinatorToWorkerMessageID: UInt16, Sendable {
     /// Stop working on an item.
+    /// Acknowledges a stored result; the worker may drop it from its outbox.
+    case resultAck = 0x0203
+    /// Stop working on an item.
     case cancel = 0x0204
+    /// Finish the batch in hand, take no more work.
+    case drain = 0x0205
 }

@@ -73,3 +73,6 @@ private let digest = [UInt8](repeating: 0xAB, count: 32)
 @Test func wrongMessageIDRejected() throws {
     #expect(throws: ProtocolError.unknownMessage(id: Credit.rawID)) { try Heartbeat.decode(frame: Credit(count: 1).frame()) }
 }
+
+@Test func resultAckRoundTrip() throws { try roundTrip(ResultAck(itemID: 12, attempt: 1, fence: 40)) }
+@Test func drainRoundTrip() throws { try roundTrip(Drain(reason: "operator")) }
