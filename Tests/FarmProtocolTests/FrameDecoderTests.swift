@@ -4,15 +4,17 @@ import Testing
 @testable import FarmProtocol
 
 @Test func frameDecoderVerifier() throws {
-    var frames: [Frame] = []
     let msgs: [Frame] = [Heartbeat(sequence: 5).frame(), Goodbye(reason: "bye").frame(), Credit(count: 3).frame()]
+    var all = ByteBuffer()
+    var pairs: [(ByteBuffer, [Frame])] = []
     for f in msgs {
         var wire = ByteBuffer()
         FrameEncoder.write(f, into: &wire)
-        frames.append(f)
-        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: [(wire, [f])]) { FrameDecoder() }
+        pairs.append((wire, [f]))
+        all.writeImmutableBuffer(wire)
     }
-    #expect(frames.count == 3)
+    pairs.append((all, msgs))  // several frames in one read
+    try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) { FrameDecoder() }
 }
 
 @Test func oversizedFrameRejectedFromHeader() throws {
