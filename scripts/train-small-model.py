@@ -155,7 +155,7 @@ def main():
     from transformers import CLIPTokenizer
     tokdir = os.path.join(args.out, "tokenizer")
     write_tokenizer_files(tokdir)
-    tok = CLIPTokenizer(os.path.join(tokdir, "vocab.json"), os.path.join(tokdir, "merges.txt"))
+    tok = CLIPTokenizer(os.path.join(tokdir, "vocab.json"), os.path.join(tokdir, "merges.txt"), model_max_length=77)
     held = set(data.held_out_triples())
     caps, imgs, _ = data.make_dataset(args.images, seed=42, exclude=held)
     log(f"data: {len(caps)} images, {len(held)} held-out triples; e.g. {caps[0]!r}")
