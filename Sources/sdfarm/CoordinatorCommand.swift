@@ -1,5 +1,6 @@
 import ArgumentParser
 import FarmCoordinator
+import FarmProtocol
 import Foundation
 import Logging
 import NIOCore
@@ -37,10 +38,9 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
         options.metricsPort = metrics?.port ?? 0
         let daemon = try await CoordinatorDaemon.open(options, logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
-        let listener: ConnectionServer<ByteBuffer, ByteBuffer>
+        let listener: ConnectionServer<Frame, Frame>
         do {
-            listener = try await ConnectionServer<ByteBuffer, ByteBuffer>.bind(
-                host: listen.host, port: listen.port, group: group, logger: logger, configure: WireChannel.configure)
+            listener = try await FarmServer.bind(host: listen.host, port: listen.port, group: group, logger: logger)
         } catch {
             await daemon.store.close()
             throw CLIError("cannot listen on \(listen): \(error)")
@@ -56,8 +56,8 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
             }
         }
         defer { signalTask.cancel() }
-        let session = CoordinatorWireSession(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger)
-        try await daemon.run(listener: listener, group: group, shutdown: shutdown) { try await session.handle($0) }
+        let server = FarmServer(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger)
+        try await daemon.run(listener: listener, group: group, shutdown: shutdown) { try await server.handle($0) }
         withExtendedLifetime(signals) {}
     }
 }
