@@ -45,6 +45,10 @@ struct InfoCommand: ParsableCommand {
 
     /// The `parameters` chunk of a PNG file.
     static func parametersText(ofImageAt path: String) throws -> String {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw CLIError("\(path): is a folder, not a PNG file")
+        }
         let contents = try PNGFile.read(URL(fileURLWithPath: path))
         guard let text = contents.text("parameters") else {
             let keys = contents.texts.map(\.key)
@@ -64,6 +68,7 @@ struct InfoCommand: ParsableCommand {
             var reading = "sampler \(p.sampler.rawValue), schedule \(p.schedule.rawValue), rng \(p.rng.rawValue)"
             if let spacing = p.timestepSpacing { reading += ", timestep spacing \(spacing.rawValue)" }
             if let clipSkip = p.clipSkip { reading += ", clip skip \(clipSkip)" }
+            if infotext.value("RNG") == nil { reading += " (no RNG field: A1111's GPU default, the same Philox numbers on NVIDIA cards)" }
             lines.append("sdfarm reads: \(reading)")
         } catch {
             lines.append("sdfarm cannot make this image: \(error)")

@@ -63,6 +63,14 @@ struct CLIInfoTests {
         #expect(!json.contains("\"sdfarm\" :"))
     }
 
+    @Test func missingRNGIsExplained() throws {
+        let path = try Self.png(texts: [("parameters", "p\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512")])
+        defer { unlink(path) }
+        let text = try InfoCommand.report(forImageAt: path, json: false, raw: false)
+        #expect(text.hasSuffix("sdfarm reads: sampler euler_a, schedule default, rng philox "
+            + "(no RNG field: A1111's GPU default, the same Philox numbers on NVIDIA cards)"))
+    }
+
     @Test func clearErrors() throws {
         func message(_ path: String) -> String {
             do {
@@ -84,6 +92,9 @@ struct CLIInfoTests {
         let other = try Self.png(texts: [("comment", "hello"), ("Software", "x")])
         defer { unlink(other) }
         #expect(message(other) == "\(other): has no \"parameters\" text chunk (its text chunks: comment, Software)")
+
+        let folder = NSTemporaryDirectory()
+        #expect(message(folder) == "\(folder): is a folder, not a PNG file")
 
         #expect(throws: (any Error).self) { try InfoCommand.parse(["a.png", "--json", "--raw"]) }
         #expect(try InfoCommand.parse(["a.png", "--json"]).json)
