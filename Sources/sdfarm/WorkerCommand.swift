@@ -1,4 +1,5 @@
 import ArgumentParser
+import FarmProtocol
 import FarmWorker
 import Foundation
 import Logging
@@ -50,11 +51,13 @@ struct WorkerSubcommand: AsyncParsableCommand {
         }
         let outboxPath = outbox ?? "./sdfarm-worker/\(workerName)/outbox"
         let agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: outboxPath), maxBatch: maxBatch, logger: logger)
-        let capabilities = WireCapabilities(
-            device: device.name, memoryBytes: ProcessInfo.processInfo.physicalMemory, threads: threads, maxBatch: maxBatch,
-            models: Dictionary(catalog.models.map { ($0.name, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
-        let connector = WireWorkerConnector(
-            host: address.host, port: address.port, token: token, name: workerName, capabilities: capabilities, group: MultiThreadedEventLoopGroup.singleton)
+        guard workerName.utf8.count <= WireLimits.maxName, !workerName.isEmpty else { throw CLIError("--name must be 1 to \(WireLimits.maxName) bytes") }
+        let hello = Hello(
+            name: workerName, device: device.name, memoryBytes: ProcessInfo.processInfo.physicalMemory, threads: UInt16(threads), maxBatch: UInt16(maxBatch),
+            models: catalog.models.prefix(WireLimits.maxModels).map {
+                Hello.Model(name: $0.name, sha256: Digest.bytes(hex: $0.sha256) ?? [UInt8](repeating: 0, count: 32))
+            })
+        let connector = CoordinatorConnector(host: address.host, port: address.port, token: token, hello: hello, group: MultiThreadedEventLoopGroup.singleton)
         say("sdfarm worker \(workerName): \(catalog.models.count) models, batch \(maxBatch), coordinator \(address)")
         let runner = WorkerRunner(agent: agent, logger: logger) { try await connector.connect() }
         let signals = ShutdownSignals()

@@ -1,3 +1,4 @@
+import FarmProtocol
 import Synchronization
 
 /// Set when the user interrupts `sdfarm demo` (SIGINT/SIGTERM), so the run stops and cleans up.
@@ -9,7 +10,7 @@ final class DemoInterrupt: Sendable {
 
 /// The demo's watch task's result, once it has one.
 final class DemoWatchOutcome: Sendable {
-    private let result = Mutex<Result<WireJob?, any Error>?>(nil)
-    var value: Result<WireJob?, any Error>? { result.withLock { $0 } }
-    func set(_ r: Result<WireJob?, any Error>) { result.withLock { $0 = r } }
+    private let result = Mutex<Result<JobSummary?, any Error>?>(nil)
+    var value: Result<JobSummary?, any Error>? { result.withLock { $0 } }
+    func set(_ r: Result<JobSummary?, any Error>) { result.withLock { $0 = r } }
 }

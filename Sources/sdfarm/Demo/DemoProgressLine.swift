@@ -1,14 +1,15 @@
+import FarmProtocol
 import Foundation
 
 /// The demo's live progress on stderr: one line rewritten in place on a terminal (job bar and
 /// each worker's step), or a plain line per finished image otherwise.
 struct DemoProgressLine {
     private let terminal = isatty(STDERR_FILENO) == 1
-    private var job: WireJob?
+    private var job: JobSummary?
     private var workers: [String: String] = [:]
     private var reportedDone = -1
 
-    mutating func update(job: WireJob) {
+    mutating func update(job: JobSummary) {
         self.job = job
         let finished = job.done + job.failed + job.cancelled
         if terminal {

@@ -1,4 +1,6 @@
 import Diffusion
+import FarmClient
+import FarmProtocol
 import Foundation
 
 /// The client half of `sdfarm demo`: submits the example batch, follows it with a live
@@ -32,23 +34,19 @@ struct DemoRun: Sendable {
     }
 
     private func submit() async throws -> Int64 {
-        var items: [WireItem] = []
-        for caption in DemoPrompts.captions {
-            for s in 0..<seeds {
-                items.append(
-                    WireItem(
-                        prompt: caption, negative: "", seed: seed + UInt64(s), model: model, width: side, height: side, steps: steps,
-                        sampler: Self.sampler, schedule: Self.schedule, cfg: cfg))
-            }
-        }
         let settings = try JSONSerialization.data(withJSONObject: ["model": model, "base_seed": seed, "file": "sdfarm demo"], options: [.sortedKeys])
-        return try await WireClient.with(address, token: token, user: "demo") { conn in
-            try await conn.send(.submitBegin(owner: "demo", priority: 0, settings: String(decoding: settings, as: UTF8.self)))
-            try await conn.send(.submitItems(items))
-            try await conn.send(.submitEnd)
-            guard case .submitted(let job, let count, _) = try await conn.reply() else { throw CLIError("the coordinator refused the demo batch") }
-            say("submitted job \(job): \(DemoPrompts.captions.count) prompts × \(seeds) seeds = \(count) images, \(steps) steps, \(Self.sampler) \(Self.schedule), CFG \(cfg)")
-            return job
+        let spec = RenderSpec(model: model, width: side, height: side, steps: steps, sampler: Self.sampler, schedule: Self.schedule, cfg: cfg)
+        let seeds = self.seeds, seed = self.seed, steps = self.steps, cfg = self.cfg
+        return try await ClientOptions.withClient(address, token: token) { conn in
+            try await conn.beginSubmit(priority: 0, owner: "demo", settings: String(decoding: settings, as: UTF8.self))
+            for caption in DemoPrompts.captions {
+                for s in 0..<seeds {
+                    try await conn.submit(SubmitItems.Item(prompt: caption, negative: "", seed: seed + UInt64(s), spec: spec))
+                }
+            }
+            let submitted = try await conn.commit()
+            say("submitted job \(submitted.jobID): \(DemoPrompts.captions.count) prompts × \(seeds) seeds = \(submitted.items) images, \(steps) steps, \(Self.sampler) \(Self.schedule), CFG \(cfg)")
+            return submitted.jobID
         }
     }
 
@@ -56,30 +54,21 @@ struct DemoRun: Sendable {
     /// interrupts: the watch runs in its own task, and this loop looks at it, the worker
     /// processes and `interrupted` every 200 ms (a watch blocked on its socket is closed
     /// when the coordinator shuts down).
-    private func follow(job: Int64, processes: WorkerProcesses, interrupted: DemoInterrupt) async throws -> WireJob {
+    private func follow(job: Int64, processes: WorkerProcesses, interrupted: DemoInterrupt) async throws -> JobSummary {
         let address = self.address
         let token = self.token
-        let watch = Task { () throws -> WireJob? in
-            try await WireClient.with(address, token: token, user: "demo") { conn in
+        let watch = Task { () throws -> JobSummary? in
+            try await ClientOptions.withClient(address, token: token) { conn in
                 var line = DemoProgressLine()
-                try await conn.send(.watch(job: job))
-                var last: WireJob?
-                while true {
-                    switch try await conn.reply() {
-                    case .watchEvent(.job(let j)):
-                        last = j
-                        line.update(job: j)
-                    case .watchEvent(.progress(let worker, let p)):
-                        line.update(worker: worker, step: p.step, of: p.totalSteps)
-                    case .watchEnd:
-                        try await conn.send(.jobStatus(job: job))
-                        if case .jobReply(let j) = try await conn.reply() { last = j }
-                        line.finish()
-                        return last
-                    default:
-                        throw CLIError("unexpected reply while watching the demo job")
+                let final = try await conn.watch(job) { event in
+                    switch event {
+                    case .job(let j): line.update(job: j)
+                    case .progress(let worker, let p): line.update(worker: worker, step: p.step, of: p.totalSteps)
                     }
                 }
+                line.update(job: final)
+                line.finish()
+                return final
             }
         }
         let outcome = DemoWatchOutcome()
@@ -106,20 +95,19 @@ struct DemoRun: Sendable {
     /// decoded images in item order (nil for an item without an image).
     private func download(job: Int64) async throws -> [RGBImage?] {
         let export = try ResultExport(directory: out)
-        let images = try await WireClient.with(address, token: token, user: "demo") { conn -> [RGBImage?] in
+        let images = try await ClientOptions.withClient(address, token: token) { conn -> [RGBImage?] in
             var from = 0
             var images: [RGBImage?] = []
             while true {
-                try await conn.send(.fetchResults(job: job, fromIndex: from, limit: 64))
-                guard case .results(let page, let more) = try await conn.reply() else { throw CLIError("unexpected reply to results") }
-                for r in page {
+                let end = try await conn.fetchResults(job: job, from: from, limit: 64) { r, png in
                     try export.write(
-                        .init(index: r.index, prompt: r.prompt, negative: r.negative, seed: r.seed, settings: r.settings, state: r.state, sha256: r.sha256, worker: r.worker, error: r.error),
-                        png: r.png.map { [UInt8]($0) })
-                    images.append(try r.png.map { try PNGFile.decode($0, name: "item \(r.index)").image })
-                    from = r.index + 1
+                        .init(index: r.index, prompt: r.prompt, negative: r.negative, seed: r.seed, settings: r.settings, state: r.state,
+                              sha256: r.sha256.map(Digest.hex), worker: r.worker, error: r.error),
+                        png: png)
+                    images.append(try png.map { try PNGFile.decode(Data($0), name: "item \(r.index)").image })
                 }
-                if !more || page.isEmpty { return images }
+                if !end.more { return images }
+                from = end.nextIndex
             }
         }
         try export.close()

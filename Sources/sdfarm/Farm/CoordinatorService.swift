@@ -1,4 +1,5 @@
 import FarmCoordinator
+import FarmProtocol
 import Foundation
 import Logging
 import NIOCore
@@ -11,30 +12,28 @@ import NIOPosix
 struct CoordinatorService: Sendable {
     let daemon: CoordinatorDaemon
     let port: Int
-    private let listener: ConnectionServer<ByteBuffer, ByteBuffer>
-    private let session: CoordinatorWireSession
+    private let listener: ConnectionServer<Frame, Frame>
+    private let server: FarmServer
 
     static func start(
         _ options: CoordinatorOptions, listen: HostPort, workerToken: [UInt8], clientToken: [UInt8], logger: Logger
     ) async throws -> CoordinatorService {
         let daemon = try await CoordinatorDaemon.open(options, logger: logger)
-        let listener: ConnectionServer<ByteBuffer, ByteBuffer>
+        let listener: ConnectionServer<Frame, Frame>
         do {
-            listener = try await ConnectionServer<ByteBuffer, ByteBuffer>.bind(
-                host: listen.host, port: listen.port, group: MultiThreadedEventLoopGroup.singleton, logger: logger,
-                configure: WireChannel.configure)
+            listener = try await FarmServer.bind(host: listen.host, port: listen.port, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
         } catch {
             await daemon.store.close()
             throw CLIError("cannot listen on \(listen): \(error)")
         }
-        let session = CoordinatorWireSession(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger)
-        return CoordinatorService(daemon: daemon, port: listener.localAddress?.port ?? listen.port, listener: listener, session: session)
+        let server = FarmServer(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger)
+        return CoordinatorService(daemon: daemon, port: listener.localAddress?.port ?? listen.port, listener: listener, server: server)
     }
 
     func serve(shutdown: AsyncStream<Void>) async throws {
-        let session = self.session
+        let server = self.server
         try await daemon.run(listener: listener, group: MultiThreadedEventLoopGroup.singleton, shutdown: shutdown) {
-            try await session.handle($0)
+            try await server.handle($0)
         }
     }
 }

@@ -7,6 +7,6 @@ public struct Goodbye: WireMessage {
     public init(reason: String) { self.reason = reason }
     public func encode(into buffer: inout ByteBuffer) { buffer.wireWriteString(reason) }
     public static func decode(from buffer: inout ByteBuffer) throws -> Goodbye {
-        Goodbye(reason: try buffer.wireReadString("reason"))
+        Goodbye(reason: try buffer.wireReadString("reason", limit: 4096))
     }
 }

@@ -29,16 +29,16 @@ public struct Hello: WireMessage {
     }
 
     public static func decode(from buffer: inout ByteBuffer) throws -> Hello {
-        let name = try buffer.wireReadString("name", limit: 256)
-        let device = try buffer.wireReadString("device", limit: 64)
+        let name = try buffer.wireReadString("name", limit: WireLimits.maxName)
+        let device = try buffer.wireReadString("device", limit: WireLimits.maxToken)
         let memory = try buffer.wireRead(UInt64.self, "memory")
         let threads = try buffer.wireRead(UInt16.self, "threads")
-        let maxBatch = try buffer.wireRead(UInt16.self, "max batch")
+        let maxBatch = UInt16(try buffer.wireReadU16("max batch", in: 1...WireLimits.maxItemsPerFrame))
         let n = try buffer.wireReadCount("model count", limit: WireLimits.maxModels)
         var models: [Model] = []
         models.reserveCapacity(n)
         for _ in 0..<n {
-            let mname = try buffer.wireReadString("model name", limit: 256)
+            let mname = try buffer.wireReadString("model name", limit: WireLimits.maxName)
             models.append(Model(name: mname, sha256: try buffer.wireReadDigest("model sha256")))
         }
         return Hello(name: name, device: device, memoryBytes: memory, threads: threads, maxBatch: maxBatch, models: models)

@@ -3,7 +3,7 @@ import NIOCore
 /// First frame of every connection, sent by the connecting side (docs/protocol.md, "Handshake"):
 /// u32 magic "SDFP", u16 version, u8 role (1 worker, 2 client), 32-byte client nonce.
 public struct HandshakeOpen: WireMessage {
-    public static let rawID: UInt16 = 0x0001
+    public static let rawID = CommonMessageID.handshakeOpen.rawValue
     public enum Role: UInt8, Sendable { case worker = 1, client = 2 }
     public var version: UInt16
     public var role: Role
@@ -31,7 +31,7 @@ public struct HandshakeOpen: WireMessage {
 /// The server's challenge (docs/protocol.md, "Handshake"): u16 version, 32-byte server nonce,
 /// 32-byte server proof.
 public struct HandshakeChallenge: WireMessage {
-    public static let rawID: UInt16 = 0x0002
+    public static let rawID = CommonMessageID.handshakeChallenge.rawValue
     public var version: UInt16
     public var serverNonce: [UInt8]
     public var serverProof: [UInt8]
@@ -50,7 +50,7 @@ public struct HandshakeChallenge: WireMessage {
 
 /// The connecting side's proof (docs/protocol.md, "Handshake"): 32-byte client proof.
 public struct HandshakeProof: WireMessage {
-    public static let rawID: UInt16 = 0x0003
+    public static let rawID = CommonMessageID.handshakeProof.rawValue
     public var clientProof: [UInt8]
     public init(clientProof: [UInt8]) { self.clientProof = clientProof }
     public func encode(into buffer: inout ByteBuffer) { buffer.writeBytes(clientProof) }
