@@ -22,11 +22,14 @@ struct WorkerSubcommand: AsyncParsableCommand {
     @Option(help: "Where finished results wait until acknowledged (default: ./sdfarm-worker/NAME/outbox).") var outbox: String?
     @Flag(name: .customLong("synthetic-engine"), help: ArgumentHelp("Return synthetic bytes instead of images (for testing the farm).", visibility: .hidden))
     var syntheticEngine = false
+    @Option(name: .customLong("synthetic-step-ms"), help: ArgumentHelp("With --synthetic-engine: milliseconds per step.", visibility: .hidden))
+    var syntheticStepMS = 0
 
     func validate() throws {
         if let refusal = device.refusal { throw ValidationError(refusal) }
         guard (1...64).contains(maxBatch) else { throw ValidationError("--max-batch must be 1 to 64") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be 1 to 1024") }
+        guard (0...60_000).contains(syntheticStepMS) else { throw ValidationError("--synthetic-step-ms must be 0 to 60000") }
     }
 
     func run() async throws {
@@ -42,7 +45,7 @@ struct WorkerSubcommand: AsyncParsableCommand {
         }
         let engine: any ImageEngine
         if syntheticEngine {
-            engine = SyntheticEngine()
+            engine = syntheticStepMS > 0 ? PacedSyntheticEngine(stepDelay: .milliseconds(syntheticStepMS)) : SyntheticEngine()
         } else {
             engine = DiffusionEngineHost(catalog: catalog)
             if !DiffusionEngineHost.isAvailable {
