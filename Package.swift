@@ -91,13 +91,11 @@ let package = Package(
         .executableTarget(
             name: "sdfarm",
             dependencies: [
-                "Diffusion", "FarmStore", "FarmCoordinator", "FarmWorker", "FarmClient",
+                "Diffusion", "FarmStore", "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // The interim wire in Sources/sdfarm/Wire (until FarmProtocol lands).
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
 
@@ -130,7 +128,12 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "FarmIntegrationTests",
-            dependencies: ["FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion", "sdfarm"],
+            dependencies: [
+                "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion", "sdfarm",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
     ]
 )

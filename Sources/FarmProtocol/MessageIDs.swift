@@ -27,27 +27,103 @@ extension WireMessage {
     }
 }
 
-/// Messages a worker sends to the coordinator (docs/protocol.md, "Worker messages").
-public enum WorkerMessageID: UInt16, Sendable {
+/// Messages either side may send at any time after the handshake's first frame.
+public enum CommonMessageID: UInt16, Sendable {
+    /// Handshake: connecting side opens (magic, version, role, nonce).
+    case handshakeOpen = 0x0001
+    /// Handshake: the server's nonce and proof.
+    case handshakeChallenge = 0x0002
+    /// Handshake: the connecting side's proof.
+    case handshakeProof = 0x0003
+    /// Something went wrong; a fatal code is followed by the sender closing.
+    case error = 0x0004
+}
+
+/// Messages a worker sends to the coordinator (docs/protocol.md, "Worker → coordinator").
+public enum WorkerMessageID: UInt16, Sendable, CaseIterable {
     /// Capabilities after authentication.
     case hello = 0x0101
     /// Liveness; renews the worker's leases.
     case heartbeat = 0x0102
     /// Asks for up to N items.
     case credit = 0x0103
+    /// Step/total and a small preview of the batch in hand (lossy).
+    case progress = 0x0104
+    /// A finished item's result starts: sizes and digests.
+    case resultBegin = 0x0105
+    /// Bytes of the result in flight.
+    case resultChunk = 0x0106
     /// An item failed.
     case failure = 0x0107
+    /// The result in flight is complete.
+    case resultEnd = 0x0108
     /// The worker leaves.
     case goodbye = 0x010F
 }
 
 /// Messages the coordinator sends to a worker (docs/protocol.md, "Coordinator → worker").
-public enum CoordinatorToWorkerMessageID: UInt16, Sendable {
-    /// Stop working on an item.
+public enum CoordinatorToWorkerMessageID: UInt16, Sendable, CaseIterable {
+    /// Accepts the worker: its id, the capabilities taken, heartbeat and lease timings.
+    case welcome = 0x0201
+    /// A batch of items under a lease.
+    case assign = 0x0202
     /// Acknowledges a stored result; the worker may drop it from its outbox.
     case resultAck = 0x0203
     /// Stop working on an item.
     case cancel = 0x0204
     /// Finish the batch in hand, take no more work.
     case drain = 0x0205
+    /// The result is not wanted (stale lease, item cancelled); drop it from the outbox.
+    case resultRefused = 0x0206
+    /// Answers a heartbeat, so a worker notices a silent coordinator.
+    case heartbeatAck = 0x0207
+}
+
+/// Messages a client sends to the coordinator (docs/protocol.md, "Client → coordinator").
+public enum ClientMessageID: UInt16, Sendable, CaseIterable {
+    /// A job starts: priority, owner, job settings.
+    case submitBegin = 0x0301
+    /// Items of the job being submitted (many chunks).
+    case submitItems = 0x0302
+    /// The job is complete: store it.
+    case submitCommit = 0x0303
+    /// The farm's workers and jobs.
+    case status = 0x0304
+    /// One job's counts.
+    case jobStatus = 0x0305
+    case cancelJob = 0x0306
+    case pauseJob = 0x0307
+    case resumeJob = 0x0308
+    case retryJob = 0x0309
+    /// Ask a worker (by name) to drain.
+    case drainWorker = 0x030A
+    /// Subscribe to a job's progress until it ends.
+    case watch = 0x030B
+    /// A page of a job's results, images streamed in chunks.
+    case fetchResults = 0x030C
+}
+
+/// Messages the coordinator sends to a client (docs/protocol.md, "Coordinator → client").
+public enum CoordinatorToClientMessageID: UInt16, Sendable, CaseIterable {
+    /// Authenticated; the coordinator's name and version.
+    case ready = 0x0400
+    /// The job was stored.
+    case submitted = 0x0401
+    case statusReply = 0x0402
+    /// One job's counts (reply to job status and job control).
+    case jobReply = 0x0403
+    /// A command without data succeeded.
+    case notice = 0x0404
+    /// Watch event: a worker's progress on the job, with a preview.
+    case watchProgress = 0x0405
+    /// Watch event: the job's counts changed.
+    case watchJob = 0x0406
+    /// The watched job ended (or the watch was ended).
+    case watchEnd = 0x0407
+    /// One item of a result page; its image follows in chunks.
+    case resultItem = 0x0408
+    /// Bytes of the image of the last result item.
+    case resultItemChunk = 0x0409
+    /// The page is complete.
+    case resultsEnd = 0x040A
 }

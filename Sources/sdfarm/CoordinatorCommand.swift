@@ -35,17 +35,9 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
         options.database = database
         options.metricsHost = metrics?.host
         options.metricsPort = metrics?.port ?? 0
-        let daemon = try await CoordinatorDaemon.open(options, logger: logger)
-        let group = MultiThreadedEventLoopGroup.singleton
-        let listener: ConnectionServer<ByteBuffer, ByteBuffer>
-        do {
-            listener = try await ConnectionServer<ByteBuffer, ByteBuffer>.bind(
-                host: listen.host, port: listen.port, group: group, logger: logger, configure: WireChannel.configure)
-        } catch {
-            await daemon.store.close()
-            throw CLIError("cannot listen on \(listen): \(error)")
-        }
-        say("sdfarm coordinator listening on \(listen), data in \(data)")
+        let service = try await CoordinatorService.start(
+            options, listen: listen, workerToken: workerToken, clientToken: clientToken, logger: logger)
+        say("sdfarm coordinator listening on \(listen.host):\(service.port), data in \(data)")
         let signals = ShutdownSignals()
         let (shutdown, trigger) = AsyncStream.makeStream(of: Void.self)
         let signalTask = Task {
@@ -56,8 +48,7 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
             }
         }
         defer { signalTask.cancel() }
-        let session = CoordinatorWireSession(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger)
-        try await daemon.run(listener: listener, group: group, shutdown: shutdown) { try await session.handle($0) }
+        try await service.serve(shutdown: shutdown)
         withExtendedLifetime(signals) {}
     }
 }

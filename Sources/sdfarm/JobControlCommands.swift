@@ -1,9 +1,11 @@
 import ArgumentParser
+import FarmClient
+import FarmProtocol
 import Foundation
 
 /// `sdfarm cancel|pause|resume|retry JOB`.
 protocol JobControl: AsyncParsableCommand {
-    static var verb: String { get }
+    static func apply(_ conn: inout FarmClient, _ job: Int64) async throws -> JobSummary
     var job: Int64 { get }
     var client: ClientOptions { get }
 }
@@ -11,39 +13,35 @@ protocol JobControl: AsyncParsableCommand {
 extension JobControl {
     func run() async throws {
         let job = self.job
-        let reply = try await client.withClient { conn -> WireJob in
-            try await conn.send(.control(verb: Self.verb, job: job))
-            guard case .jobReply(let j) = try await conn.reply() else { throw CLIError("unexpected reply") }
-            return j
-        }
+        let reply = try await client.withClient { conn in try await Self.apply(&conn, job) }
         print(client.json ? #"{"job":\#(reply.id),"state":"\#(reply.state)","queued":\#(reply.queued),"failed":\#(reply.failed)}"# : "job \(reply.id) is \(reply.state) (\(reply.done) done, \(reply.queued) queued, \(reply.failed) failed)")
     }
 }
 
 struct CancelCommand: JobControl {
     static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a job.")
-    static let verb = "cancel"
+    static func apply(_ conn: inout FarmClient, _ job: Int64) async throws -> JobSummary { try await conn.cancel(job) }
     @Argument var job: Int64
     @OptionGroup var client: ClientOptions
 }
 
 struct PauseCommand: JobControl {
     static let configuration = CommandConfiguration(commandName: "pause", abstract: "Stop handing out a job's items.")
-    static let verb = "pause"
+    static func apply(_ conn: inout FarmClient, _ job: Int64) async throws -> JobSummary { try await conn.pause(job) }
     @Argument var job: Int64
     @OptionGroup var client: ClientOptions
 }
 
 struct ResumeCommand: JobControl {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Hand out a paused job's items again.")
-    static let verb = "resume"
+    static func apply(_ conn: inout FarmClient, _ job: Int64) async throws -> JobSummary { try await conn.resume(job) }
     @Argument var job: Int64
     @OptionGroup var client: ClientOptions
 }
 
 struct RetryCommand: JobControl {
     static let configuration = CommandConfiguration(commandName: "retry", abstract: "Queue a job's failed items again.")
-    static let verb = "retry"
+    static func apply(_ conn: inout FarmClient, _ job: Int64) async throws -> JobSummary { try await conn.retry(job) }
     @Argument var job: Int64
     @OptionGroup var client: ClientOptions
 }
@@ -56,11 +54,6 @@ struct DrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         let worker = self.worker
-        let text = try await client.withClient { conn -> String in
-            try await conn.send(.drainWorker(name: worker))
-            guard case .done(let message) = try await conn.reply() else { throw CLIError("unexpected reply") }
-            return message
-        }
-        print(text)
+        print(try await client.withClient { conn in try await conn.drain(worker: worker) })
     }
 }

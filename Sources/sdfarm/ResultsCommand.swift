@@ -1,4 +1,5 @@
 import ArgumentParser
+import FarmProtocol
 import Foundation
 
 /// `sdfarm results JOB --out DIR`: the images and a manifest.
@@ -18,17 +19,16 @@ struct ResultsCommand: AsyncParsableCommand {
             var images = 0
             var items = 0
             while true {
-                try await conn.send(.fetchResults(job: job, fromIndex: from, limit: 64))
-                guard case .results(let page, let more) = try await conn.reply() else { throw CLIError("unexpected reply to results") }
-                for r in page {
+                let end = try await conn.fetchResults(job: job, from: from, limit: 64) { r, png in
                     try export.write(
-                        .init(index: r.index, prompt: r.prompt, negative: r.negative, seed: r.seed, settings: r.settings, state: r.state, sha256: r.sha256, worker: r.worker, error: r.error),
-                        png: r.png.map { [UInt8]($0) })
-                    if r.png != nil { images += 1 }
+                        .init(index: r.index, prompt: r.prompt, negative: r.negative, seed: r.seed, settings: r.settings, state: r.state,
+                              sha256: r.sha256.map(Digest.hex), worker: r.worker, error: r.error),
+                        png: png)
+                    if png != nil { images += 1 }
                     items += 1
-                    from = r.index + 1
                 }
-                if !more || page.isEmpty { break }
+                if !end.more { break }
+                from = end.nextIndex
             }
             return (images, items)
         }

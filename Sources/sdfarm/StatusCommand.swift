@@ -1,4 +1,5 @@
 import ArgumentParser
+import FarmProtocol
 import Foundation
 
 /// `sdfarm status`, `jobs`, `workers`.
@@ -12,11 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     static func fetch(_ client: ClientOptions) async throws -> StatusView {
-        try await client.withClient { conn in
-            try await conn.send(.status(jobLimit: 50))
-            guard case .statusReply(let json) = try await conn.reply() else { throw CLIError("unexpected reply to status") }
-            return try JSONDecoder().decode(StatusView.self, from: Data(json.utf8))
-        }
+        StatusView(try await client.withClient { conn in try await conn.status(jobLimit: 50) })
     }
 }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import FarmClient
+import FarmProtocol
 import Foundation
 
 /// `sdfarm submit FILE --model NAME …`: streams a prompt file to the coordinator, prints the
@@ -35,11 +37,14 @@ struct SubmitCommand: AsyncParsableCommand {
         let settings = #"{"model":"\#(model)","base_seed":\#(base),"file":"\#((file as NSString).lastPathComponent)"}"#
         let skip = skipBad
         let json = client.json
-        let outcome = try await client.withClient { conn -> (Int64, Int, [String], Int) in
+        let model = self.model
+        let owner = ProcessInfo.processInfo.environment["USER"] ?? "sdfarm"
+        let priority = self.priority
+        let file = self.file
+        let outcome = try await client.withClient { conn -> (Submitted, Int) in
             var expander = ItemExpander(defaults: defaults, jobBaseSeed: base)
-            var batch: [WireItem] = []
             var skipped = 0
-            try await conn.send(.submitBegin(owner: "", priority: priority, settings: settings))
+            try await conn.beginSubmit(priority: priority, owner: owner, settings: settings)
             while true {
                 let items: [ItemDraft]
                 do {
@@ -56,27 +61,23 @@ struct SubmitCommand: AsyncParsableCommand {
                     continue
                 }
                 for d in items {
-                    batch.append(
-                        WireItem(prompt: d.prompt, negative: d.negative, seed: d.seed, model: model, width: d.width, height: d.height, steps: d.steps, sampler: d.sampler, schedule: d.schedule, cfg: d.cfg))
-                }
-                if batch.count >= 500 {
-                    try await conn.send(.submitItems(batch))
-                    batch.removeAll(keepingCapacity: true)
+                    try await conn.submit(
+                        SubmitItems.Item(
+                            prompt: d.prompt, negative: d.negative, seed: d.seed,
+                            spec: RenderSpec(model: model, width: d.width, height: d.height, steps: d.steps, sampler: d.sampler, schedule: d.schedule, cfg: d.cfg)))
                 }
             }
-            if !batch.isEmpty { try await conn.send(.submitItems(batch)) }
-            guard expander.nextIndex > 0 else { throw CLIError("\(file): no prompts") }
-            try await conn.send(.submitEnd)
-            guard case .submitted(let job, let count, let missing) = try await conn.reply() else { throw CLIError("unexpected reply to submit") }
-            return (job, count, missing, skipped)
+            guard conn.submittedCount > 0 else { throw CLIError("\(file): no prompts") }
+            return (try await conn.commit(), skipped)
         }
+        let (submitted, skipped) = outcome
         if json {
-            print(#"{"job":\#(outcome.0),"items":\#(outcome.1),"skipped_lines":\#(outcome.3),"models_nobody_holds":[\#(outcome.2.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
+            print(#"{"job":\#(submitted.jobID),"items":\#(submitted.items),"skipped_lines":\#(skipped),"models_nobody_holds":[\#(submitted.modelsNobodyHolds.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
         } else {
-            for name in outcome.2 {
+            for name in submitted.modelsNobodyHolds {
                 FileHandle.standardError.write(Data("warning: no connected worker holds model \(name); the job waits until one joins\n".utf8))
             }
-            print(outcome.0)
+            print(submitted.jobID)
         }
     }
 }

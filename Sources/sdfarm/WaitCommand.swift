@@ -1,4 +1,5 @@
 import ArgumentParser
+import FarmProtocol
 import Foundation
 
 /// `sdfarm wait JOB`: blocks until the job ends; exit 0 only if every item is done.
@@ -12,23 +13,9 @@ struct WaitCommand: AsyncParsableCommand {
     func run() async throws {
         let job = self.job
         let client = self.client
-        let final: WireJob? = try await withThrowingTaskGroup(of: WireJob?.self) { group in
+        let final: JobSummary? = try await withThrowingTaskGroup(of: JobSummary?.self) { group in
             group.addTask {
-                try await client.withClient { conn in
-                    try await conn.send(.watch(job: job))
-                    var last: WireJob?
-                    while true {
-                        switch try await conn.reply() {
-                        case .watchEvent(.job(let j)): last = j
-                        case .watchEvent: continue
-                        case .watchEnd:
-                            try await conn.send(.jobStatus(job: job))
-                            if case .jobReply(let j) = try await conn.reply() { return j }
-                            return last
-                        default: throw CLIError("unexpected reply while waiting")
-                        }
-                    }
-                }
+                try await client.withClient { conn in try await conn.watch(job) { _ in } }
             }
             if let timeout {
                 group.addTask {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FarmClient
 import Foundation
 
 /// `sdfarm watch JOB`: live progress per worker, with small previews in a terminal.
@@ -11,29 +12,24 @@ struct WatchCommand: AsyncParsableCommand {
         let job = self.job
         let json = client.json
         let terminal = isatty(STDOUT_FILENO) == 1 && !json
-        try await client.withClient { conn in
-            try await conn.send(.watch(job: job))
-            while true {
-                switch try await conn.reply() {
-                case .watchEvent(.job(let j)):
+        _ = try await client.withClient { conn in
+            try await conn.watch(job) { event in
+                switch event {
+                case .job(let j):
                     if json {
                         print(#"{"job":\#(j.id),"state":"\#(j.state)","done":\#(j.done),"failed":\#(j.failed),"total":\#(j.total)}"#)
                     } else {
                         print("job \(j.id) \(j.state) \(ProgressText.bar(done: j.done + j.failed + j.cancelled, total: j.total)) \(j.done)/\(j.total) done, \(j.failed) failed\(j.waiting.map { " — \($0)" } ?? "")")
                     }
-                case .watchEvent(.progress(let worker, let p)):
+                case .progress(let worker, let p):
                     if json {
-                        print(#"{"worker":"\#(worker)","items":\#(p.items),"step":\#(p.step),"total_steps":\#(p.totalSteps)}"#)
+                        print(#"{"worker":"\#(worker)","items":\#(p.itemIDs),"step":\#(p.step),"total_steps":\#(p.totalSteps)}"#)
                     } else {
-                        print("  \(worker): items \(p.items.map(String.init).joined(separator: ",")) step \(p.step)/\(p.totalSteps)")
+                        print("  \(worker): items \(p.itemIDs.map(String.init).joined(separator: ",")) step \(p.step)/\(p.totalSteps)")
                         if terminal {
-                            for line in HalfBlockPreview.render(rgb: [UInt8](p.preview), width: p.previewWidth, height: p.previewHeight, maxColumns: 24) { print("  " + line) }
+                            for line in HalfBlockPreview.render(rgb: p.preview.rgb, width: p.preview.width, height: p.preview.height, maxColumns: 24) { print("  " + line) }
                         }
                     }
-                case .watchEnd:
-                    return
-                default:
-                    throw CLIError("unexpected reply while watching")
                 }
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FarmProtocol
 import FarmWorker
 import Foundation
 import Logging
@@ -21,11 +22,14 @@ struct WorkerSubcommand: AsyncParsableCommand {
     @Option(help: "Where finished results wait until acknowledged (default: ./sdfarm-worker/NAME/outbox).") var outbox: String?
     @Flag(name: .customLong("synthetic-engine"), help: ArgumentHelp("Return synthetic bytes instead of images (for testing the farm).", visibility: .hidden))
     var syntheticEngine = false
+    @Option(name: .customLong("synthetic-step-ms"), help: ArgumentHelp("With --synthetic-engine: milliseconds per step.", visibility: .hidden))
+    var syntheticStepMS = 0
 
     func validate() throws {
         if let refusal = device.refusal { throw ValidationError(refusal) }
         guard (1...64).contains(maxBatch) else { throw ValidationError("--max-batch must be 1 to 64") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be 1 to 1024") }
+        guard (0...60_000).contains(syntheticStepMS) else { throw ValidationError("--synthetic-step-ms must be 0 to 60000") }
     }
 
     func run() async throws {
@@ -41,7 +45,7 @@ struct WorkerSubcommand: AsyncParsableCommand {
         }
         let engine: any ImageEngine
         if syntheticEngine {
-            engine = SyntheticEngine()
+            engine = syntheticStepMS > 0 ? PacedSyntheticEngine(stepDelay: .milliseconds(syntheticStepMS)) : SyntheticEngine()
         } else {
             engine = DiffusionEngineHost(catalog: catalog)
             if !DiffusionEngineHost.isAvailable {
@@ -50,11 +54,13 @@ struct WorkerSubcommand: AsyncParsableCommand {
         }
         let outboxPath = outbox ?? "./sdfarm-worker/\(workerName)/outbox"
         let agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: outboxPath), maxBatch: maxBatch, logger: logger)
-        let capabilities = WireCapabilities(
-            device: device.name, memoryBytes: ProcessInfo.processInfo.physicalMemory, threads: threads, maxBatch: maxBatch,
-            models: Dictionary(catalog.models.map { ($0.name, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
-        let connector = WireWorkerConnector(
-            host: address.host, port: address.port, token: token, name: workerName, capabilities: capabilities, group: MultiThreadedEventLoopGroup.singleton)
+        guard workerName.utf8.count <= WireLimits.maxName, !workerName.isEmpty else { throw CLIError("--name must be 1 to \(WireLimits.maxName) bytes") }
+        let hello = Hello(
+            name: workerName, device: device.name, memoryBytes: ProcessInfo.processInfo.physicalMemory, threads: UInt16(threads), maxBatch: UInt16(maxBatch),
+            models: catalog.models.prefix(WireLimits.maxModels).map {
+                Hello.Model(name: $0.name, sha256: Digest.bytes(hex: $0.sha256) ?? [UInt8](repeating: 0, count: 32))
+            })
+        let connector = CoordinatorConnector(host: address.host, port: address.port, token: token, hello: hello, group: MultiThreadedEventLoopGroup.singleton)
         say("sdfarm worker \(workerName): \(catalog.models.count) models, batch \(maxBatch), coordinator \(address)")
         let runner = WorkerRunner(agent: agent, logger: logger) { try await connector.connect() }
         let signals = ShutdownSignals()

@@ -1,3 +1,5 @@
+import FarmClient
+import FarmProtocol
 import FarmStore
 import Foundation
 import NIOCore
@@ -8,9 +10,10 @@ import Testing
 @testable import FarmWorker
 @testable import sdfarm
 
-/// Coordinator, workers and a client in one process over loopback TCP (the interim wire),
-/// with a fake engine, on SQLite (PostgreSQL when SDFARM_TEST_DATABASE_URL is set).
-@Suite("Worker ↔ coordinator over loopback", .serialized)
+/// Coordinator, workers and a client in one process over loopback TCP, speaking the farm
+/// protocol, with a fake engine; on SQLite, and on PostgreSQL when SDFARM_TEST_DATABASE_URL
+/// is set.
+@Suite("Worker ↔ coordinator over loopback", .serialized, .timeLimit(.minutes(2)))
 struct WorkerCoordinatorLoopbackTests {
     @Test func batchCompletesAndResultsComeBackByteForByte() async throws {
         let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
@@ -18,16 +21,22 @@ struct WorkerCoordinatorLoopbackTests {
         let b = try LoopbackWorker(farm: farm, name: "b", engine: FakeEngine())
         let job = try await farm.submit(8)
         try await farm.farm.eventually("job done") { try await farm.farm.job(JobID(job)).state == .done }
-        let results = try await farm.client { conn -> [WireResultItem] in
-            try await conn.send(.fetchResults(job: job, fromIndex: 0, limit: 100))
-            guard case .results(let items, _) = try await conn.reply() else { throw WireError("no results") }
-            return items
+        var results: [(ResultItem, [UInt8]?)] = []
+        let end = try await farm.client { conn in
+            try await conn.fetchResults(job: job, from: 0, limit: 100) { item, png in results.append((item, png)) }
         }
+        #expect(!end.more)
         #expect(results.count == 8)
         let settings = farm.farm.settings
-        for r in results {
+        for (r, png) in results {
             #expect(r.state == "done")
-            #expect(r.png.map([UInt8].init) == FakeEngine.image(prompt: r.prompt, seed: r.seed, settings: settings))
+            #expect(png == FakeEngine.image(prompt: r.prompt, seed: r.seed, settings: settings))
+        }
+        // Latents came through too (chunked), stored under their digest.
+        let items = try await farm.farm.store.items(ItemFilter(job: JobID(job)))
+        for item in items {
+            let stored = try #require(item.result)
+            #expect(try farm.farm.core.results.read(sha256: stored.sha256, kind: .png) == results.first { $0.0.index == item.index }?.1)
         }
         await a.kill()
         await b.kill()
@@ -38,52 +47,78 @@ struct WorkerCoordinatorLoopbackTests {
     @Test func wrongTokensAreRefused() async throws {
         let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
         let wrong = Array("not-the-right-token-at-all".utf8)
-        await #expect(throws: CLIError.self) {
-            try await farm.client(token: wrong) { conn in try await conn.send(.status(jobLimit: 1)) }
+        await #expect(throws: FarmClientError.self) {
+            try await farm.client(token: wrong) { conn in _ = try await conn.status() }
         }
         // The worker token is not the client token either.
-        await #expect(throws: CLIError.self) {
-            try await farm.client(token: LoopbackFarm.workerToken) { conn in try await conn.send(.status(jobLimit: 1)) }
+        await #expect(throws: FarmClientError.self) {
+            try await farm.client(token: LoopbackFarm.workerToken) { conn in _ = try await conn.status() }
         }
         await #expect(throws: FatalConnectionError.self) {
             _ = try await farm.connector(name: "intruder", maxBatch: 1, token: wrong).connect()
         }
-        #expect(await farm.farm.core.metrics().connectionsRefused == 3)
+        try await farm.farm.eventually("refusals counted") { await farm.farm.core.metrics().connectionsRefused == 3 }
         #expect(try await farm.farm.core.status().workers.isEmpty)
         await farm.stop()
         await farm.farm.cleanUp()
     }
 
+    /// Raw bytes to the coordinator; returns once it has closed the connection.
+    static func sendRaw(_ bytes: ByteBuffer, port: Int) async throws -> [UInt8] {
+        let raw = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+        }
+        return try await withTimeout(15, "the coordinator to close a bad connection") {
+            try await raw.executeThenClose { inbound, outbound in
+                try await outbound.write(bytes)
+                var received: [UInt8] = []
+                for try await chunk in inbound { received += chunk.readableBytesView }
+                return received
+            }
+        }
+    }
+
     @Test func malformedFramesCloseOnlyThatConnection() async throws {
         let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
         try await farm.client { good in
-            try await good.send(.status(jobLimit: 1))
-            guard case .statusReply = try await good.reply() else { throw WireError("no status") }
+            _ = try await good.status()
 
-            // Garbage JSON in a well-formed frame; an oversized length; a frame before hello.
-            var garbage = ByteBuffer()
-            garbage.writeInteger(UInt32(5))
-            garbage.writeString("{{{{{")
+            // A frame that is not a handshake; an oversized length; a handshake with bad magic;
+            // a valid open followed by garbage instead of the proof.
+            var notHandshake = ByteBuffer()
+            FrameEncoder.write(Heartbeat(sequence: 1).frame(), into: &notHandshake)
             var huge = ByteBuffer()
             huge.writeInteger(UInt32.max)
-            var early = ByteBuffer()
-            let heartbeat = try WireMessage.heartbeat.encoded()
-            early.writeInteger(UInt32(heartbeat.count))
-            early.writeBytes(heartbeat)
-            for bytes in [garbage, huge, early] {
-                let raw = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: farm.port) { channel in
-                    channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            var badMagic = ByteBuffer()
+            var open = HandshakeOpen(role: .client, clientNonce: Authentication.nonce()).frame()
+            open.body.setInteger(UInt32(0x4745_5420), at: open.body.readerIndex)
+            FrameEncoder.write(open, into: &badMagic)
+            var garbageProof = ByteBuffer()
+            FrameEncoder.write(HandshakeOpen(role: .worker, clientNonce: Authentication.nonce()).frame(), into: &garbageProof)
+            FrameEncoder.write(Frame(messageID: HandshakeProof.rawID, body: ByteBuffer(bytes: [1, 2, 3])), into: &garbageProof)
+            for bytes in [notHandshake, huge, badMagic, garbageProof] {
+                var reply = ByteBuffer(bytes: try await Self.sendRaw(bytes, port: farm.port))
+                // At most a challenge and then an error frame: never a crash, never silence.
+                var sawError = false
+                while let frame = try? FrameDecoder.parse(&reply) {
+                    if frame.messageID == ErrorMessage.rawID { sawError = true }
                 }
-                try await raw.executeThenClose { inbound, outbound in
-                    try await outbound.write(bytes)
-                    // The coordinator closes it (after at most a refusal).
-                    for try await _ in inbound {}
-                }
+                #expect(sawError)
             }
 
             // The good connection is untouched.
-            try await good.send(.status(jobLimit: 1))
-            guard case .statusReply = try await good.reply() else { throw WireError("no status after the bad peers") }
+            _ = try await good.status()
+        }
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
+
+    @Test func aClientMistakeIsAnsweredAndTheConnectionStays() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        try await farm.client { conn in
+            await #expect(throws: FarmClientError.self) { _ = try await conn.job(999_999) }
+            await #expect(throws: FarmClientError.self) { _ = try await conn.drain(worker: "nobody") }
+            _ = try await conn.status()
         }
         await farm.stop()
         await farm.farm.cleanUp()
@@ -137,5 +172,48 @@ struct WorkerCoordinatorLoopbackTests {
         await worker.kill()
         await second.stop()
         await restarted.cleanUp()
+    }
+
+    @Test func watchSeesProgressAndTheEnd() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        let engine = FakeEngine()
+        engine.hold()
+        let worker = try LoopbackWorker(farm: farm, name: "w", engine: engine)
+        let job = try await farm.submit(2)
+        try await farm.farm.eventually("batch started") { engine.waitingCount == 1 }
+        let watching = Task {
+            try await farm.client { conn -> (JobSummary, Int) in
+                var progress = 0
+                let end = try await conn.watch(job) { event in
+                    if case .progress(let w, let p) = event, w == "w", p.totalSteps == 3 { progress += 1 }
+                }
+                return (end, progress)
+            }
+        }
+        try await farm.farm.eventually("watcher subscribed") { await farm.farm.core.progress.watcherCount(job: job) == 1 }
+        engine.release()
+        let (end, progress) = try await withTimeout(30, "the watch to end") { try await watching.value }
+        #expect(end.state == "done")
+        #expect(end.done == 2)
+        #expect(progress >= 1)
+        await worker.kill()
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
+
+    @Test func jobControlOverTheWire() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        let job = try await farm.submit(3)
+        try await farm.client { conn in
+            #expect(try await conn.pause(job).state == "paused")
+            #expect(try await conn.resume(job).state == "active")
+            let cancelled = try await conn.cancel(job)
+            #expect(cancelled.state == "cancelled")
+            #expect(cancelled.cancelled == 3)
+            let status = try await conn.status()
+            #expect(status.jobs.contains { $0.id == job && $0.state == "cancelled" })
+        }
+        await farm.stop()
+        await farm.farm.cleanUp()
     }
 }

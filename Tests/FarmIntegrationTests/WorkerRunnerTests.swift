@@ -7,7 +7,7 @@ import Testing
 @testable import FarmWorker
 @testable import sdfarm
 
-@Suite("Worker: runner reconnects and drains", .serialized)
+@Suite("Worker: runner reconnects and drains", .serialized, .timeLimit(.minutes(2)))
 struct WorkerRunnerTests {
     @Test func reconnectsAfterFailuresAndCutsThenDrainsAndExits() async throws {
         let farm = try await FarmHarness.make()
@@ -40,7 +40,7 @@ struct WorkerRunnerTests {
 
         // SIGTERM: drain, say goodbye, and the runner returns.
         await agent.drain()
-        try await running.value
+        try await withTimeout(30, "the runner to return after draining") { try await running.value }
         #expect(await agent.isFinished)
         #expect(try agent.outbox.pending().isEmpty)
     }

@@ -33,12 +33,6 @@ import Testing
     #expect(partial.readableBytes == wire.readableBytes - 1)  // nothing consumed
 }
 
-/// Deterministic xorshift so the fuzz run is reproducible.
-private struct XorShift: RandomNumberGenerator {
-    var s: UInt64
-    mutating func next() -> UInt64 { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return s }
-}
-
 @Test func randomBytesNeverCrash() {
     var rng = XorShift(s: 0x5DFA_2026)
     var accepted = 0, rejected = 0

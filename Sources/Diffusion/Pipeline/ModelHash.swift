@@ -18,7 +18,9 @@ public struct ModelHash: Hashable, Sendable, CustomStringConvertible {
     public init(sha256: String) { self.sha256 = sha256 }
 
     /// Hashes a single file or a diffusers folder (see the type's comment).
-    public init(ofModelAt url: URL) throws {
+    public init(ofModelAt given: URL) throws {
+        // A symlinked model (say, under a worker's --models) hashes as what it points to.
+        let url = given.resolvingSymlinksInPath()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw ModelHashError(path: url.path, reason: "no such file or folder")

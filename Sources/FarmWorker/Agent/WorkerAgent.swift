@@ -22,6 +22,7 @@ public actor WorkerAgent {
     private var draining = false
     private var wake: CheckedContinuation<Void, Never>?
     private var finished = false
+    private var finishWaiters: [CheckedContinuation<Void, Never>] = []
 
     public private(set) var batchesRun = 0
 
@@ -36,6 +37,12 @@ public actor WorkerAgent {
     /// True once drained and everything is acknowledged.
     public var isFinished: Bool { finished }
     public var isDraining: Bool { draining }
+
+    /// Returns once the agent has drained and said goodbye.
+    public func untilFinished() async {
+        if finished { return }
+        await withCheckedContinuation { finishWaiters.append($0) }
+    }
     /// Nothing in hand and nothing waiting in the outbox.
     public var isIdle: Bool { itemsInHand == 0 && ((try? outbox.pending().isEmpty) ?? false) }
 
@@ -202,6 +209,8 @@ public actor WorkerAgent {
         try? await link?.send(.goodbye)
         finished = true
         wakeUp()
+        for waiter in finishWaiters { waiter.resume() }
+        finishWaiters = []
     }
 
     private func wakeUp() {

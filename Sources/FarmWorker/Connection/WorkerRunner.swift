@@ -52,6 +52,12 @@ public struct WorkerRunner: Sendable {
                     await agent.heartbeat()
                 }
             }
+            // Once the agent has said goodbye the connection is over, whether or not the
+            // coordinator closes it or sends anything more.
+            let finishing = Task {
+                await agent.untilFinished()
+                await session.close()
+            }
             do {
                 for try await message in session.incoming {
                     await agent.receive(message)
@@ -62,6 +68,7 @@ public struct WorkerRunner: Sendable {
                 logger.warning("connection lost: \(error)")
             }
             beats.cancel()
+            finishing.cancel()
             await agent.detach()
             await session.close()
         }

@@ -1,7 +1,7 @@
-import FarmCoordinator
+import FarmProtocol
 
-/// The farm's status as the coordinator sends it to `sdfarm status` (and prints with
-/// `--json`): plain fields, snake_case keys.
+/// The farm's status as `sdfarm status` shows it (and prints with `--json`): plain fields,
+/// snake_case keys.
 struct StatusView: Codable, Equatable {
     struct Worker: Codable, Equatable {
         var id: String
@@ -40,18 +40,17 @@ struct StatusView: Codable, Equatable {
         self.jobs = jobs
     }
 
-    init(_ s: FarmStatus) {
+    /// The coordinator's status reply as the CLI shows it.
+    init(_ s: StatusReply) {
         workers = s.workers.map {
             Worker(
                 id: $0.id, name: $0.name, state: $0.state, device: $0.device, loaded_model: $0.loadedModel, models: $0.models,
                 jobs: $0.jobs, items_in_hand: $0.itemsInHand, images_done: $0.imagesDone, images_per_minute: $0.imagesPerMinute)
         }
         jobs = s.jobs.map {
-            let p = $0.record.progress
-            return Job(
-                id: $0.record.id.rawValue, state: $0.record.state.rawValue, priority: $0.record.priority, total: p.total, queued: p.queued,
-                leased: p.leased, done: p.done, failed: p.failed, cancelled: p.cancelled, waiting: $0.waiting,
-                images_per_minute: $0.imagesPerMinute)
+            Job(
+                id: $0.id, state: $0.state, priority: Int($0.priority), total: $0.total, queued: $0.queued, leased: $0.leased, done: $0.done,
+                failed: $0.failed, cancelled: $0.cancelled, waiting: $0.waiting, images_per_minute: $0.imagesPerMinute)
         }
     }
 }

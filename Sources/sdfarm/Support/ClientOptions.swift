@@ -1,4 +1,5 @@
 import ArgumentParser
+import FarmClient
 import Foundation
 
 /// Options every client command takes.
@@ -22,11 +23,19 @@ struct ClientOptions: ParsableArguments {
         try TokenFile.read(tokenFile ?? TokenFile.defaultPath)
     }
 
-    func withClient<T: Sendable>(_ body: (inout WireClient) async throws -> T) async throws -> T {
-        try await WireClient.with(address, token: try token(), body)
+    /// Connects, authenticates, runs `body`; the library's errors become one CLI line.
+    func withClient<T: Sendable>(_ body: (inout FarmClient) async throws -> T) async throws -> T {
+        try await Self.withClient(address, token: try token(), body)
+    }
+
+    static func withClient<T: Sendable>(_ address: HostPort, token: [UInt8], _ body: (inout FarmClient) async throws -> T) async throws -> T {
+        do {
+            return try await FarmClient.with(host: address.host, port: address.port, token: token, body)
+        } catch let error as FarmClientError {
+            throw CLIError(error.description)
+        }
     }
 }
-
 extension TokenFile {
     static var defaultPath: String {
         ProcessInfo.processInfo.environment["SDFARM_TOKEN_FILE"] ?? "./sdfarm-data/token"
