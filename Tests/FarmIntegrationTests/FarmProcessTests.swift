@@ -1,5 +1,6 @@
 import FarmClient
 import FarmProtocol
+import FarmStore
 import Foundation
 import Testing
 
@@ -11,9 +12,26 @@ import Glibc
 /// two `sdfarm worker`s (the synthetic engine, paced so batches take a while) and the CLI.
 /// One worker is killed with SIGKILL in the middle of a batch, and every item must still end
 /// with exactly one result; the coordinator is stopped with SIGTERM mid-job and restarted,
-/// and the job must finish. On SQLite (the coordinator's default).
+/// and the job must finish. On SQLite (the coordinator's default), and on PostgreSQL when
+/// SDFARM_TEST_DATABASE_URL is set (a schema of its own, through libpq's search_path option).
 @Suite("Farm as separate processes", .serialized, .timeLimit(.minutes(3)))
 struct FarmProcessTests {
+    enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
+        case sqlite, postgres
+        var description: String { rawValue }
+        static var all: [Backend] { FarmHarness.postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+    }
+
+    /// `--database` for the coordinators of one test, and how to throw the database away.
+    static func database(_ backend: Backend) async throws -> (arguments: [String], drop: @Sendable () async -> Void, schema: String?) {
+        guard backend == .postgres, let url = FarmHarness.postgresURL else { return ([], {}, nil) }
+        let schema = "sdfarm_proc_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))"
+        // Creates and migrates the schema; the coordinator then finds it through search_path.
+        await (try await PostgresStore(url: url, schema: schema, maxConnections: 1)).close()
+        let separator = url.contains("?") ? "&" : "?"
+        return (["--database", "\(url)\(separator)options=-csearch_path%3D\(schema)"], { try? await PostgresStore.dropSchema(schema, url: url) }, schema)
+    }
+
     struct Farm {
         let dir: String
         let token: String
@@ -23,9 +41,9 @@ struct FarmProcessTests {
     }
 
     /// Starts a coordinator (on `port`, or a free one) and returns it once it listens.
-    static func startCoordinator(dir: String, port: Int = 0, name: String) async throws -> (SdfarmProcess, Int) {
+    static func startCoordinator(dir: String, port: Int = 0, name: String, database: [String]) async throws -> (SdfarmProcess, Int) {
         let p = try SdfarmProcess(
-            name, ["coordinator", "--listen", "127.0.0.1:\(port)", "--data", "\(dir)/data", "--token-file", "\(dir)/token"],
+            name, ["coordinator", "--listen", "127.0.0.1:\(port)", "--data", "\(dir)/data", "--token-file", "\(dir)/token"] + database,
             logDirectory: dir, environment: ["SDFARM_DATABASE_URL": ""])
         var bound = 0
         try await FarmHarness.eventually("\(name) to listen") {
@@ -89,9 +107,11 @@ struct FarmProcessTests {
         return entries
     }
 
-    @Test func aWorkerKilledMidBatchLosesNothingAndNothingRunsTwiceToCompletion() async throws {
+    @Test(arguments: Backend.all)
+    func aWorkerKilledMidBatchLosesNothingAndNothingRunsTwiceToCompletion(_ backend: Backend) async throws {
         let dir = try Self.makeDirectory()
-        let (coordinator, port) = try await Self.startCoordinator(dir: dir, name: "coordinator")
+        let database = try await Self.database(backend)
+        let (coordinator, port) = try await Self.startCoordinator(dir: dir, name: "coordinator", database: database.arguments)
         let farm = Farm(dir: dir, token: "\(dir)/token", port: port)
         let doomed = try Self.startWorker("doomed", farm: farm)
         defer {
@@ -110,6 +130,12 @@ struct FarmProcessTests {
         let (waited, waitOutput) = try await SdfarmProcess.run("wait", ["wait", "\(job)", "--timeout", "90"] + farm.client, logDirectory: dir, timeout: 100)
         #expect(waited == 0, "\(waitOutput)")
         let entries = try await Self.expectEveryItemOnce(farm, job: job, count: 12)
+        if let schema = database.schema, let url = FarmHarness.postgresURL {
+            // The coordinator really kept the job in the test's own schema.
+            let store = try await PostgresStore(url: url, schema: schema, maxConnections: 1)
+            #expect(try await store.job(JobID(job))?.state == .done)
+            await store.close()
+        }
         // What the killed worker held was rendered again by the survivor.
         #expect(entries.contains { $0["worker"] as? String == "survivor" })
 
@@ -120,12 +146,15 @@ struct FarmProcessTests {
         #expect(try await survivor.wait(timeout: 30) == 0, "\(survivor.output)")
         coordinator.signal(SIGTERM)
         #expect(try await coordinator.wait(timeout: 30) == 0, "\(coordinator.output)")
+        await database.drop()
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    @Test func aCoordinatorStoppedMidJobAndRestartedFinishesIt() async throws {
+    @Test(arguments: Backend.all)
+    func aCoordinatorStoppedMidJobAndRestartedFinishesIt(_ backend: Backend) async throws {
         let dir = try Self.makeDirectory()
-        let (first, port) = try await Self.startCoordinator(dir: dir, name: "coordinator-1")
+        let database = try await Self.database(backend)
+        let (first, port) = try await Self.startCoordinator(dir: dir, name: "coordinator-1", database: database.arguments)
         let farm = Farm(dir: dir, token: "\(dir)/token", port: port)
         let worker = try Self.startWorker("w", farm: farm)
         defer {
@@ -143,7 +172,7 @@ struct FarmProcessTests {
         #expect(worker.isRunning)
 
         // Same data directory, same port: the worker reconnects by itself and the job finishes.
-        let (second, _) = try await Self.startCoordinator(dir: dir, port: port, name: "coordinator-2")
+        let (second, _) = try await Self.startCoordinator(dir: dir, port: port, name: "coordinator-2", database: database.arguments)
         defer { second.stop() }
         let (waited, waitOutput) = try await SdfarmProcess.run("wait", ["wait", "\(job)", "--timeout", "90"] + farm.client, logDirectory: dir, timeout: 100)
         #expect(waited == 0, "\(waitOutput)\n--- coordinator-2:\n\(second.output)\n--- worker:\n\(worker.output)")
@@ -152,6 +181,7 @@ struct FarmProcessTests {
         #expect(try await worker.wait(timeout: 30) == 0, "\(worker.output)")
         second.signal(SIGTERM)
         #expect(try await second.wait(timeout: 30) == 0)
+        await database.drop()
         try? FileManager.default.removeItem(atPath: dir)
     }
 }

@@ -2,6 +2,8 @@
 public struct GenerationResult: Sendable {
     /// One 8-bit RGB image per request image, in order, rounded as diffusers' postprocess does.
     public let images: [RGBImage]
+    /// What made each image, for its PNG (`pngData(image:)`) and for `sdfarm info`.
+    public let parameters: [GenerationParameters]
     /// The final latents, after the last sampler step and before VAE scaling and decode:
     /// `shape` = [batch, channels, height / factor, width / factor], flat in NCHW order.
     public let latents: [Float]

@@ -24,9 +24,13 @@ extension StableDiffusionPipeline {
         let images = try (0..<shape.batch).map { index in
             try decode(Array(latents[(index * shape.perImage)..<((index + 1) * shape.perImage)]), shape: shape)
         }
+        let spacing = resolved.sampler.schedule.spacing
+        let parameters = request.images.indices.map {
+            self.parameters(request, image: $0, width: resolved.width, height: resolved.height, spacing: spacing)
+        }
         return GenerationResult(
-            images: images, latents: latents, latentShape: shape, width: resolved.width, height: resolved.height,
-            timestepSpacing: resolved.sampler.schedule.spacing, truncatedPrompts: truncated)
+            images: images, parameters: parameters, latents: latents, latentShape: shape, width: resolved.width, height: resolved.height,
+            timestepSpacing: spacing, truncatedPrompts: truncated)
     }
 
     /// The U-Net as the sampler's denoiser. With a guidance scale g the latents run twice in

@@ -81,9 +81,11 @@ public struct CoordinatorConnector: Sendable {
         // The handshake's outcome.
         var welcome: Welcome?
         for try await w in handshakeResult { welcome = w }
-        guard welcome != nil else { throw ConnectionClosed("the coordinator closed the connection during the handshake") }
+        guard let welcome else { throw ConnectionClosed("the coordinator closed the connection during the handshake") }
         let link = FrameCoordinatorLink(writer: writer, throttle: ProgressSender(interval: progressInterval, writer: writer, dropped: progressDropped), chunkSize: chunkSize)
-        return WorkerSessionIO(incoming: incoming, link: link, close: {
+        // Not below 100 ms, whatever the coordinator says.
+        let asked: Duration = .milliseconds(max(100, Int(welcome.heartbeatIntervalMS)))
+        return WorkerSessionIO(incoming: incoming, link: link, heartbeatInterval: asked, close: {
             writer.finish()
             try? await nio.close()
         })

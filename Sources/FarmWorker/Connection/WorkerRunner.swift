@@ -45,7 +45,8 @@ public struct WorkerRunner: Sendable {
             backoff.reset()
             logger.info("connected to the coordinator")
             await agent.attach(session.link)
-            let interval = heartbeatInterval
+            // Our own interval, or the coordinator's when it asks for more often.
+            let interval = min(heartbeatInterval, session.heartbeatInterval ?? heartbeatInterval)
             let beats = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)

@@ -5,10 +5,16 @@ public struct WorkerSessionIO: Sendable {
     public var incoming: AsyncThrowingStream<CoordinatorMessage, any Error>
     public var link: any CoordinatorLink
     public var close: @Sendable () async -> Void
+    /// How often the coordinator asked to hear from us (its welcome), if it said.
+    public var heartbeatInterval: Duration?
 
-    public init(incoming: AsyncThrowingStream<CoordinatorMessage, any Error>, link: any CoordinatorLink, close: @escaping @Sendable () async -> Void) {
+    public init(
+        incoming: AsyncThrowingStream<CoordinatorMessage, any Error>, link: any CoordinatorLink, heartbeatInterval: Duration? = nil,
+        close: @escaping @Sendable () async -> Void
+    ) {
         self.incoming = incoming
         self.link = link
+        self.heartbeatInterval = heartbeatInterval
         self.close = close
     }
 }
