@@ -217,3 +217,18 @@ struct WorkerCoordinatorLoopbackTests {
         await farm.farm.cleanUp()
     }
 }
+
+extension WorkerCoordinatorLoopbackTests {
+    @Test func aRequestTheStoreRefusesIsAnsweredAndTheConnectionStays() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        let job = try await farm.submit(2)
+        try await farm.client { conn in
+            _ = try await conn.cancel(job)
+            // Resuming a cancelled job is refused by the store: an error reply, not a hang-up.
+            await #expect(throws: FarmClientError.self) { _ = try await conn.resume(job) }
+            #expect(try await conn.job(job).state == "cancelled")
+        }
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
+}
