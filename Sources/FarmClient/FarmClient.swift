@@ -33,7 +33,7 @@ public struct FarmClient {
                 .connectTimeout(connectTimeout)
                 .connect(host: host, port: port) { FrameChannel.configure($0, idle: idleTimeout, readOnly: true) }
         } catch {
-            throw FarmClientError(.unreachable, "cannot reach the coordinator at \(address): \(error)")
+            throw FarmClientError(.unreachable, "cannot reach the coordinator at \(address): \(ConnectErrorText.describe(error))")
         }
         let nio = channel.channel
         let deadline = nio.eventLoop.scheduleTask(in: connectTimeout) { nio.close(promise: nil) }
@@ -50,9 +50,16 @@ public struct FarmClient {
         try await write([machine.start().frame()])
         let challenge: HandshakeChallenge
         do {
-            challenge = try HandshakeChallenge.decode(frame: try await nextFrame("the handshake"))
+            let frame = try await nextFrame("the handshake")
+            if frame.messageID == ErrorMessage.rawID {
+                throw FarmClientError(.refused, "the coordinator at \(address) refused the connection: \(try ErrorMessage.decode(frame: frame).message)")
+            }
+            challenge = try HandshakeChallenge.decode(frame: frame)
         } catch let e as ProtocolError {
-            throw FarmClientError(.refused, "the coordinator at \(address) did not answer the handshake: \(e)")
+            throw FarmClientError(.refused, "the peer at \(address) does not speak the sdfarm protocol (\(e))")
+        } catch let e as FarmClientError where e.kind == .connection {
+            // Bytes that are not frames (an HTTP server, say) end the connection in the decoder.
+            throw FarmClientError(.refused, "the peer at \(address) does not speak the sdfarm protocol or closed the connection: \(e.description)")
         }
         do {
             let proof = try machine.receive(challenge)

@@ -1,22 +1,26 @@
 import ArgumentParser
 import FarmCoordinator
+import FarmProtocol
 import FarmStore
 import FarmWorker
 import Foundation
 import Logging
+import NIOPosix
 
 /// `sdfarm bench farm`: the dispatcher's throughput with many simulated workers on an engine
 /// that returns at once — every claim, lease, result write (fsync and all) and completion is
-/// real, over the real job store; only the network codec and the engine are left out.
+/// real, over the real job store; only the engine is left out, and the network too unless
+/// `--wire` (then every worker speaks the farm protocol over loopback TCP).
 struct BenchFarmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "farm",
-        abstract: "Measure dispatch throughput and latency with simulated workers (no engine, no network).")
+        abstract: "Measure dispatch throughput and latency with simulated workers (no engine; in memory, or --wire over loopback TCP).")
 
     @Option(help: "Simulated workers.") var workers = 16
     @Option(help: "Items in the job.") var items = 2000
     @Option(name: .customLong("max-batch"), help: "Each worker's batch size.") var maxBatch = 4
     @Option(help: "Job store URL (default: a SQLite file in a temporary directory).") var database: String?
+    @Flag(help: "Connect the workers over the farm protocol on loopback TCP instead of in memory.") var wire = false
 
     func validate() throws {
         guard (1...1000).contains(workers) else { throw ValidationError("--workers must be 1 to 1000") }
@@ -36,10 +40,38 @@ struct BenchFarmCommand: AsyncParsableCommand {
         let caps = WorkerCapabilities(device: "cpu", memoryBytes: 1 << 30, threads: 1, maxBatch: maxBatch, models: [.init(name: "bench", sha256: String(repeating: "0", count: 64))])
 
         var loops: [Task<Void, Never>] = []
-        for w in 0..<workers {
-            let agent = WorkerAgent(engine: SyntheticEngine(), outbox: try ResultOutbox(directory: "\(dir)/outbox-\(w)"), maxBatch: maxBatch, logger: quiet)
-            loops.append(Task { await agent.run() })
-            try await InProcessBridge(core: core, agent: agent, worker: WorkerID("bench-\(w)")).connect(capabilities: caps)
+        var agents: [WorkerAgent] = []
+        var server: ConnectionServer<Frame, Frame>?
+        var serving: Task<Void, any Error>?
+        if wire {
+            let listener = try await FarmServer.bind(host: "127.0.0.1", port: 0, group: MultiThreadedEventLoopGroup.singleton, logger: quiet)
+            let token = Array("bench-farm-token-0123456789abcdef".utf8)
+            let handler = FarmServer(core: core, workerToken: token, clientToken: token, logger: quiet)
+            serving = Task { try await listener.run(shutdownGrace: 5) { try await handler.handle($0) } }
+            server = listener
+            let port = listener.localAddress?.port ?? 0
+            for w in 0..<workers {
+                let agent = WorkerAgent(engine: SyntheticEngine(), outbox: try ResultOutbox(directory: "\(dir)/outbox-\(w)"), maxBatch: maxBatch, logger: quiet)
+                agents.append(agent)
+                let connector = CoordinatorConnector(
+                    host: "127.0.0.1", port: port, token: token,
+                    hello: Hello(name: "bench-\(w)", device: "cpu", memoryBytes: 1 << 30, threads: 1, maxBatch: UInt16(maxBatch),
+                                 models: [.init(name: "bench", sha256: [UInt8](repeating: 0, count: 32))]),
+                    group: MultiThreadedEventLoopGroup.singleton)
+                let runner = WorkerRunner(agent: agent, logger: quiet) { try await connector.connect() }
+                loops.append(Task { try? await runner.run() })
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try await core.status(jobLimit: 1).workers.count < workers {
+                guard ContinuousClock.now < deadline else { throw CLIError("the simulated workers did not all connect within 30 s") }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        } else {
+            for w in 0..<workers {
+                let agent = WorkerAgent(engine: SyntheticEngine(), outbox: try ResultOutbox(directory: "\(dir)/outbox-\(w)"), maxBatch: maxBatch, logger: quiet)
+                loops.append(Task { await agent.run() })
+                try await InProcessBridge(core: core, agent: agent, worker: WorkerID("bench-\(w)")).connect(capabilities: caps)
+            }
         }
 
         let specs = (0..<items).map {
@@ -58,14 +90,22 @@ struct BenchFarmCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(1))
         }
         let finished = ContinuousClock.now
-        for loop in loops { loop.cancel() }
         let metrics = await core.metrics()
+        if let server, let serving {
+            // Workers drain and leave; the coordinator then stops (bounded waits throughout).
+            for agent in agents { await agent.drain() }
+            await server.shutdown()
+            await core.disconnectAll(reason: "bench over")
+            serving.cancel()
+            _ = await serving.result
+        }
+        for loop in loops { loop.cancel() }
         await store.close()
 
         let submitSeconds = (submitted - start).seconds
         let runSeconds = (finished - submitted).seconds
         let backend = database == nil ? "SQLite" : "given database"
-        print("sdfarm bench farm: \(workers) workers × batch \(maxBatch), \(items) items, \(backend)")
+        print("sdfarm bench farm: \(workers) workers × batch \(maxBatch), \(items) items, \(backend), \(wire ? "farm protocol over loopback TCP" : "in memory")")
         print("")
         print("measure                           sdfarm        reference")
         print("submit (items queued/s)           \(pad(Double(items) / submitSeconds))graphile-worker ~202 000 jobs/s queued (ideal)")

@@ -119,6 +119,19 @@ struct FarmProcessTests {
             coordinator.stop()
         }
         try await FarmHarness.eventually("doomed connected") { try await Self.status(farm).workers.map(\.name) == ["doomed"] }
+
+        // A wrong token and an unreachable coordinator: one clear line, a non-zero exit.
+        let wrong = "\(dir)/wrong-token"
+        _ = FileManager.default.createFile(atPath: wrong, contents: Data("not-the-coordinators-token-42\n".utf8), attributes: [.posixPermissions: 0o600])
+        let (refused, refusedOutput) = try await SdfarmProcess.run("wrong-token", ["status", "--coordinator", farm.address, "--token-file", wrong], logDirectory: dir)
+        #expect(refused != 0)
+        #expect(refusedOutput.contains("does not hold this client token"), "\(refusedOutput)")
+        #expect(refusedOutput.split(separator: "\n").count == 1, "\(refusedOutput)")
+        let (unreachable, unreachableOutput) = try await SdfarmProcess.run(
+            "unreachable", ["status", "--coordinator", "127.0.0.1:1", "--token-file", farm.token], logDirectory: dir)
+        #expect(unreachable != 0)
+        #expect(unreachableOutput.contains("cannot reach the coordinator at 127.0.0.1:1"), "\(unreachableOutput)")
+        #expect(unreachableOutput.split(separator: "\n").count == 1, "\(unreachableOutput)")
         let job = try await Self.submit(farm)
         // Caught with a batch in hand (4 steps × 150 ms each), then killed outright.
         try await FarmHarness.eventually("doomed holds a batch") { try await Self.status(farm).workers.first?.itemsInHand ?? 0 > 0 }

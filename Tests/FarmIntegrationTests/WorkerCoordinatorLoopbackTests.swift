@@ -217,3 +217,49 @@ struct WorkerCoordinatorLoopbackTests {
         await farm.farm.cleanUp()
     }
 }
+
+extension WorkerCoordinatorLoopbackTests {
+    @Test func aRequestTheStoreRefusesIsAnsweredAndTheConnectionStays() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        let job = try await farm.submit(2)
+        try await farm.client { conn in
+            _ = try await conn.cancel(job)
+            // Resuming a cancelled job is refused by the store: an error reply, not a hang-up.
+            await #expect(throws: FarmClientError.self) { _ = try await conn.resume(job) }
+            #expect(try await conn.job(job).state == "cancelled")
+        }
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
+}
+
+extension WorkerCoordinatorLoopbackTests {
+    /// An authenticated worker that breaks the protocol (a result chunk with no result begun)
+    /// gets an error frame and a closed connection; the farm carries on.
+    @Test func aWorkerBreakingTheProtocolGetsAnErrorFrameAndIsClosed() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: farm.port) {
+            FrameChannel.configure($0, idle: .seconds(10), readOnly: true)
+        }
+        let received = try await withTimeout(15, "the coordinator to close the rogue worker") {
+            try await channel.executeThenClose { inbound, outbound -> [Frame] in
+                var frames = inbound.makeAsyncIterator()
+                var handshake = ClientHandshake(role: .worker, token: LoopbackFarm.workerToken)
+                try await outbound.write(handshake.start().frame())
+                let challenge = try HandshakeChallenge.decode(frame: try #require(try await frames.next()))
+                let hello = Hello(name: "rogue", device: "cpu", memoryBytes: 1, threads: 1, maxBatch: 1, models: [])
+                try await outbound.write(contentsOf: [try handshake.receive(challenge).frame(), hello.frame(), ResultChunk(data: [1, 2, 3]).frame()])
+                var received: [Frame] = []
+                while let f = try await frames.next() { received.append(f) }
+                return received
+            }
+        }
+        #expect(received.first?.messageID == Welcome.rawID)
+        let last = try #require(received.last)
+        #expect(try ErrorMessage.decode(frame: last).code == .protocolViolation)
+        try await farm.farm.eventually("the rogue worker gone") { try await farm.farm.core.status().workers.isEmpty }
+        _ = try await farm.client { try await $0.status() }
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
+}

@@ -144,7 +144,10 @@ def vae_to_original(state_dict, config):
 
 
 def text_to_original(state_dict):
-    return {TEXT_PREFIX + key: value for key, value in state_dict.items()}
+    """Real SD 1.x files name the text encoder cond_stage_model.transformer.text_model.*; transformers 5's
+    CLIPTextModel.state_dict() may leave the text_model. level out, so add it when absent."""
+    return {TEXT_PREFIX + (key if key.startswith("text_model.") else "text_model." + key): value
+            for key, value in state_dict.items()}
 
 
 def to_original_checkpoint(unet_sd, unet_config, vae_sd, vae_config, text_sd):

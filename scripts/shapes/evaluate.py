@@ -42,6 +42,7 @@ def run(model_dir, out_dir, steps=25, cfg=6.0, per_caption=2, seed=0):
         for k, im in enumerate(out):
             im8 = (np.clip(im, 0, 1) * 255).round().astype(np.uint8)
             tiles.append(im8)
+            Image.fromarray(im8).save(os.path.join(out_dir, f"heldout-{i}-{k}.png"))
             r = score(im8)
             rows.append({"prompt": prompt, "want": [c, s, b], **r,
                          "colour_ok": r["colour"] == c and r["background"] == b, "shape_ok": r["shape"] == s})

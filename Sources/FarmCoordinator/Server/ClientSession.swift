@@ -35,8 +35,18 @@ struct ClientSession {
                 try await answer(request, pending: &pending)
             } catch let mistake as ClientMistake {
                 writer.send(ErrorMessage(mistake.code, mistake.message))
-            } catch let error as StoreError where error.kind == .notFound {
-                writer.send(ErrorMessage(.notFound, "\(error)"))
+            } catch let error as StoreError {
+                // The store refused or failed this request; the connection stays usable.
+                switch error.kind {
+                case .notFound: writer.send(ErrorMessage(.notFound, "\(error)"))
+                case .invalidInput, .invalidState: writer.send(ErrorMessage(.badRequest, "\(error)"))
+                default:
+                    // The store itself failed (connection, database): an internal error, and
+                    // this connection ends (the client sees why).
+                    logger.error("a client request failed in the job store: \(error)")
+                    writer.send(ErrorMessage(.internalError, "the coordinator's job store failed: \(error)"))
+                    throw error
+                }
             }
         }
     }

@@ -47,17 +47,24 @@ public struct FarmServer: Sendable {
                     // The writer ends when the conversation is over or the core closed the link.
                     try? await channel.close()
                 }
-                defer { writer.finish() }
-                switch role {
-                case .worker:
-                    let session = WorkerSession(core: core, logger: logger, writer: writer, channel: channel, heartbeatInterval: heartbeatInterval)
-                    try await session.run(&frames, handshakeDone: { deadline.cancel() })
-                case .client:
-                    deadline.cancel()
-                    try await ClientSession(core: core, logger: logger, writer: writer).run(&frames)
+                var failure: (any Error)?
+                do {
+                    switch role {
+                    case .worker:
+                        let session = WorkerSession(core: core, logger: logger, writer: writer, channel: channel, heartbeatInterval: heartbeatInterval)
+                        try await session.run(&frames, handshakeDone: { deadline.cancel() })
+                    case .client:
+                        deadline.cancel()
+                        try await ClientSession(core: core, logger: logger, writer: writer).run(&frames)
+                    }
+                } catch {
+                    failure = error
                 }
+                // Whatever ended the conversation, what is queued (an error frame, say) goes out
+                // before the connection closes; the idle limit bounds a peer that stops reading.
                 writer.finish()
                 try await group.waitForAll()
+                if let failure { throw failure }
             }
         }
     }

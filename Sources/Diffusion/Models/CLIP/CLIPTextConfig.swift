@@ -44,7 +44,8 @@ public struct CLIPTextConfig: Sendable, Equatable {
     }
 
     /// Detected from the tensors' names and shapes (single-file checkpoints carry no config).
-    /// Heads are not visible in shapes: CLIP text encoders use 64-wide heads (ViT-L/14: 12 × 64).
+    /// Heads are not visible in shapes: CLIP text encoders use 64-wide heads (ViT-L/14: 12 × 64);
+    /// an encoder narrower than 64 (small test models such as models/sdfarm-shapes) has one head.
     public init(detectingFrom weights: WeightSource) throws {
         guard let token = weights.info("text_model.embeddings.token_embedding.weight")?.shape, token.count == 2,
               let position = weights.info("text_model.embeddings.position_embedding.weight")?.shape, position.count == 2
@@ -55,10 +56,10 @@ public struct CLIPTextConfig: Sendable, Equatable {
             throw CheckpointError(file: weights.origin, "no CLIP text encoder layers found")
         }
         let hidden = token[1]
-        guard hidden % 64 == 0 else {
+        guard hidden % 64 == 0 || hidden < 64 else {
             throw CheckpointError(file: weights.origin, "text width \(hidden) is not a multiple of the 64-wide CLIP heads")
         }
-        self.init(vocabSize: token[0], hiddenSize: hidden, intermediateSize: fc1[0], layers: layers, heads: hidden / 64,
+        self.init(vocabSize: token[0], hiddenSize: hidden, intermediateSize: fc1[0], layers: layers, heads: max(1, hidden / 64),
                   maxPositions: position[0], activation: .quickGelu, layerNormEpsilon: 1e-5)
     }
 }
