@@ -263,3 +263,30 @@ extension WorkerCoordinatorLoopbackTests {
         await farm.farm.cleanUp()
     }
 }
+
+extension WorkerCoordinatorLoopbackTests {
+    /// Settings without a protocol field of their own (the noise generator, the timestep
+    /// spacing) travel as render-spec extras from the submission, through the store, to the
+    /// worker's engine.
+    @Test func extraSettingsReachTheEngine() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        let engine = FakeEngine()
+        let worker = try LoopbackWorker(farm: farm, name: "w", engine: engine)
+        let k = farm.farm.key
+        let job = try await farm.client { conn in
+            try await conn.beginSubmit(priority: 0, owner: "tester", settings: "{}")
+            try await conn.submit(
+                SubmitItems.Item(
+                    prompt: "p", negative: "", seed: 1,
+                    spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg,
+                                     extra: [RenderSpec.ExtraKey.rng: "philox", RenderSpec.ExtraKey.timestepSpacing: "trailing"])))
+            return try await conn.commit().jobID
+        }
+        try await farm.farm.eventually("job done") { try await farm.farm.job(JobID(job)).state == .done }
+        #expect(engine.calls.map(\.rng) == ["philox"])
+        #expect(engine.calls.map(\.timestepSpacing) == ["trailing"])
+        await worker.kill()
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
+}
