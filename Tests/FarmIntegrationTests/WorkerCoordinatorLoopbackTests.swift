@@ -290,3 +290,18 @@ extension WorkerCoordinatorLoopbackTests {
         await farm.farm.cleanUp()
     }
 }
+
+extension WorkerCoordinatorLoopbackTests {
+    /// A job larger than one submit-items chunk (1024 items) arrives whole and in order.
+    @Test func aLargeSubmissionTravelsInChunksAndKeepsItsOrder() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        let job = try await farm.submit(2500)
+        let record = try await farm.farm.job(JobID(job))
+        #expect(record.progress.total == 2500)
+        let items = try await farm.farm.store.items(ItemFilter(job: JobID(job), fromIndex: 1020, limit: 10))
+        #expect(items.map(\.index) == Array(1020..<1030))
+        #expect(items.map(\.spec.prompt) == (1020..<1030).map { "prompt \($0)" })
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
+}
