@@ -27,7 +27,7 @@ def validate_scorer(n=400, seed=7):
 
 def run(model_dir, out_dir, steps=25, cfg=6.0, per_caption=2, seed=0):
     from diffusers import DPMSolverMultistepScheduler, StableDiffusionPipeline
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # 1 is much faster than 2 on a loaded 2-core machine
     os.makedirs(out_dir, exist_ok=True)
     pipe = StableDiffusionPipeline.from_pretrained(model_dir, torch_dtype=torch.float32, safety_checker=None,
                                                    requires_safety_checker=False)
