@@ -47,10 +47,7 @@ struct WorkerSubcommand: AsyncParsableCommand {
         if syntheticEngine {
             engine = syntheticStepMS > 0 ? PacedSyntheticEngine(stepDelay: .milliseconds(syntheticStepMS)) : SyntheticEngine()
         } else {
-            engine = DiffusionEngineHost(catalog: catalog)
-            if !DiffusionEngineHost.isAvailable {
-                say("warning: the Diffusion pipeline is not wired into the worker yet; every batch will be reported unavailable")
-            }
+            engine = DiffusionEngineHost(catalog: catalog, threads: threads)
         }
         let outboxPath = outbox ?? "./sdfarm-worker/\(workerName)/outbox"
         let agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: outboxPath), maxBatch: maxBatch, logger: logger)

@@ -1,32 +1,113 @@
 import Diffusion
+import Dispatch
 import Foundation
+import Synchronization
 
-/// THE SEAM for the real engine: hosts the Diffusion pipeline for the farm.
+/// Hosts the Diffusion pipeline for the farm: the model by name from the worker's catalog
+/// (the last one loaded is kept), the batch as one U-Net batch, progress after every U-Net
+/// call with a preview of the first image, the pipeline's errors mapped onto `EngineFailure`.
 ///
-/// Not wired yet: the Diffusion pipeline (text encoder, U-Net, VAE, samplers, PNG writer) is
-/// being built separately. Whoever finishes it implements `render` here — load the model from
-/// `catalog` by name (keep the last one loaded), run the batch as one U-Net batch, report
-/// progress with a latent→RGB preview, and map its errors onto `EngineFailure`. Until then
-/// every batch fails as `unavailable`, which the coordinator retries elsewhere without
-/// blaming this worker; `sdfarm worker` says so at start-up.
+/// Rendering runs on its own serial queue (one batch at a time; the engine's threads do the
+/// parallel work), not on Swift's cooperative pool. Cancelling the task that awaits `render`
+/// stops the batch after the current step.
 public struct DiffusionEngineHost: ImageEngine {
     public let catalog: ModelCatalog
+    private let models = LoadedModelSlot()
+    private let queue = DispatchQueue(label: "sdfarm.engine")
 
-    public init(catalog: ModelCatalog) {
+    /// `threads`, when given, sets the engine's thread count (OpenBLAS and Swift kernels).
+    public init(catalog: ModelCatalog, threads: Int? = nil) {
         self.catalog = catalog
+        if let threads { EngineThreads.set(threads) }
     }
 
-    /// False until the pipeline is wired in.
-    public static let isAvailable = false
+    /// The real pipeline is wired in.
+    public static let isAvailable = true
 
     public func render(
         _ items: [RenderItem], settings: RenderSettings,
         progress: @escaping @Sendable (EngineProgress) -> Void
     ) async throws -> [RenderedImage] {
-        guard catalog.model(named: settings.model) != nil else {
+        guard let model = catalog.model(named: settings.model) else {
             throw EngineFailure.unavailable("model \(settings.model) is not under \(catalog.directory)")
         }
-        throw EngineFailure.unavailable(
-            "the Diffusion pipeline is not wired into the worker yet (sdfarm \(Diffusion.version))")
+        let request = try Self.request(items, settings)
+        let cancelled = CancelFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    continuation.resume(with: Result {
+                        try run(request, items: items, model: model, cancelled: cancelled, progress: progress)
+                    })
+                }
+            }
+        } onCancel: {
+            cancelled.set()
+        }
     }
+
+    private func run(
+        _ request: GenerationRequest, items: [RenderItem], model: ModelCatalog.Model, cancelled: CancelFlag,
+        progress: @escaping @Sendable (EngineProgress) -> Void
+    ) throws -> [RenderedImage] {
+        let pipeline: StableDiffusionPipeline
+        do { pipeline = try models.pipeline(for: model) } catch {
+            throw EngineFailure.unavailable("model \(model.name) cannot be loaded: \(error)")
+        }
+        let result: GenerationResult
+        do {
+            result = try pipeline.generate(request) { step in
+                if cancelled.isSet { throw EngineFailure.failed("cancelled") }
+                let preview = step.preview(image: 0)
+                progress(EngineProgress(
+                    step: step.step, totalSteps: step.total, preview: preview?.pixels ?? [],
+                    previewWidth: preview?.width ?? 0, previewHeight: preview?.height ?? 0))
+            }
+        } catch let error as EngineFailure {
+            throw error
+        } catch let error as PipelineError {
+            throw error.kind == .invalidRequest ? EngineFailure.invalidRequest(error.message) : EngineFailure.failed(error.message)
+        } catch {
+            throw EngineFailure.failed("\(error)")
+        }
+        return try items.indices.map { index in
+            let png: Data
+            do { png = try result.pngData(image: index) } catch { throw EngineFailure.failed("PNG encoding: \(error)") }
+            return RenderedImage(item: items[index].item, png: [UInt8](png), latents: Self.littleEndianBytes(result.latents(ofImage: index)))
+        }
+    }
+
+    /// The pipeline request for a farm batch; names the farm cannot have meant fail for good.
+    /// A width or height of 0 means the model's native size.
+    static func request(_ items: [RenderItem], _ settings: RenderSettings) throws -> GenerationRequest {
+        do {
+            return GenerationRequest(
+                images: items.map { .init(prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed) },
+                width: settings.width > 0 ? settings.width : nil, height: settings.height > 0 ? settings.height : nil,
+                steps: settings.steps, guidanceScale: Float(settings.cfg),
+                sampler: try SamplerKind(parsing: settings.sampler), sigmaSchedule: try SigmaScheduleKind(parsing: settings.schedule),
+                timestepSpacing: try settings.timestepSpacing.map { try TimestepSpacing(parsing: $0) },
+                rng: try RNGKind(parsing: settings.rng))
+        } catch {
+            throw EngineFailure.invalidRequest("\(error)")
+        }
+    }
+
+    /// float32 little-endian, as `RenderedImage.latents` holds them.
+    static func littleEndianBytes(_ values: ArraySlice<Float>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 4)
+        for value in values {
+            let bits = value.bitPattern.littleEndian
+            withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+}
+
+/// Set when the task awaiting a render is cancelled; read by the render between steps.
+final class CancelFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .relaxed) }
+    var isSet: Bool { flag.load(ordering: .relaxed) }
 }

@@ -35,8 +35,14 @@ public struct RenderSettings: Sendable, Equatable {
     public var sampler: String
     public var schedule: String
     public var cfg: Double
+    /// The noise generator (`cpu` or `philox`, `RNGKind`); not yet carried by the farm protocol.
+    public var rng: String
+    /// A timestep-spacing override (`leading`, `linspace`, `trailing`); nil: the model's config,
+    /// else the sampler's own default. Not yet carried by the farm protocol.
+    public var timestepSpacing: String?
 
-    public init(model: String, width: Int, height: Int, steps: Int, sampler: String, schedule: String, cfg: Double) {
+    public init(model: String, width: Int, height: Int, steps: Int, sampler: String, schedule: String, cfg: Double,
+                rng: String = "cpu", timestepSpacing: String? = nil) {
         self.model = model
         self.width = width
         self.height = height
@@ -44,6 +50,8 @@ public struct RenderSettings: Sendable, Equatable {
         self.sampler = sampler
         self.schedule = schedule
         self.cfg = cfg
+        self.rng = rng
+        self.timestepSpacing = timestepSpacing
     }
 }
 
