@@ -13,16 +13,35 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "The model, by the name workers know it.") var model: String
     @Option(help: "Images per prompt (seeds S, S+1, …).") var seeds = 1
     @Option(help: "The first seed (default: random, one per job).") var seed: UInt64?
-    @Option(help: "Sampling steps.") var steps = 20
-    @Option(help: "Guidance scale.") var cfg = 7.5
-    @Option(help: "Sampler.") var sampler = "euler"
-    @Option(help: "Noise schedule.") var schedule = "default"
-    @Option(help: "Width in pixels.") var width = 512
-    @Option(help: "Height in pixels.") var height = 512
+    @Option(help: "Sampling steps.") var steps = 25
+    @Option(help: "Guidance scale (≤ 1: no guidance).") var cfg = 7.0
+    @Option(help: "ddim, pndm, euler, euler_a, dpmpp_2m, lms or heun.") var sampler = "dpmpp_2m"
+    @Option(help: "default or karras.") var schedule = "karras"
+    @Option(help: "Width in pixels, a multiple of 8 (SD 1.x native: 512; the bundled model: 64).") var width = 512
+    @Option(help: "Height in pixels, a multiple of 8.") var height = 512
     @Option(help: "Negative prompt for every line that has none.") var negative = ""
     @Option(help: "Higher runs first.") var priority = 0
+    @Option(help: "Noise generator: cpu (torch.Generator(\"cpu\"), diffusers' default) or philox (A1111's NV seeds).") var rng = "cpu"
+    @Option(name: .customLong("timestep-spacing"), help: "leading, linspace or trailing (default: the model's scheduler config, else the sampler's own).")
+    var timestepSpacing: String?
     @Flag(name: .customLong("skip-bad"), help: "Report bad lines and submit the rest.") var skipBad = false
     @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        guard ["cpu", "philox"].contains(rng) else { throw ValidationError("--rng must be cpu or philox") }
+        if let timestepSpacing, !["leading", "linspace", "trailing"].contains(timestepSpacing) {
+            throw ValidationError("--timestep-spacing must be leading, linspace or trailing")
+        }
+    }
+
+    /// Settings the protocol carries as render-spec extras (only when not the default, so
+    /// default jobs batch with each other as before).
+    var extra: [String: String] {
+        var e: [String: String] = [:]
+        if rng != "cpu" { e[RenderSpec.ExtraKey.rng] = rng }
+        if let timestepSpacing { e[RenderSpec.ExtraKey.timestepSpacing] = timestepSpacing }
+        return e
+    }
 
     func run() async throws {
         let defaults = GenerationDefaults(
@@ -41,6 +60,7 @@ struct SubmitCommand: AsyncParsableCommand {
         let owner = ProcessInfo.processInfo.environment["USER"] ?? "sdfarm"
         let priority = self.priority
         let file = self.file
+        let extra = self.extra
         let outcome = try await client.withClient { conn -> (Submitted, Int) in
             var expander = ItemExpander(defaults: defaults, jobBaseSeed: base)
             var skipped = 0
@@ -64,7 +84,7 @@ struct SubmitCommand: AsyncParsableCommand {
                     try await conn.submit(
                         SubmitItems.Item(
                             prompt: d.prompt, negative: d.negative, seed: d.seed,
-                            spec: RenderSpec(model: model, width: d.width, height: d.height, steps: d.steps, sampler: d.sampler, schedule: d.schedule, cfg: d.cfg)))
+                            spec: RenderSpec(model: model, width: d.width, height: d.height, steps: d.steps, sampler: d.sampler, schedule: d.schedule, cfg: d.cfg, extra: extra)))
                 }
             }
             guard conn.submittedCount > 0 else { throw CLIError("\(file): no prompts") }

@@ -81,4 +81,18 @@ struct CoordinatorDispatchPolicyTests {
         let other = BatchKey(model: "sd15", width: 512, height: 512, steps: 21, sampler: "euler", schedule: "default", cfg: 7.5)
         #expect(other.encoded != text)
     }
+
+    @Test func batchKeyExtrasAreCanonicalAndOldKeysReadBackEqual() throws {
+        // A key stored before extras existed.
+        let old = #"{"cfg":7.5,"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#
+        let plain = try #require(BatchKey(encoded: old))
+        #expect(plain.extra == nil)
+        #expect(plain.encoded == old)
+        #expect(BatchKey(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, extra: [:]).encoded == old)
+        let a = BatchKey(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, extra: ["rng": "philox", "timestep_spacing": "trailing"])
+        let b = BatchKey(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, extra: ["timestep_spacing": "trailing", "rng": "philox"])
+        #expect(a.encoded == b.encoded)
+        #expect(a.encoded != old)
+        #expect(BatchKey(encoded: a.encoded) == a)
+    }
 }

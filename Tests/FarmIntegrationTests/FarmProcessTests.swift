@@ -46,7 +46,7 @@ struct FarmProcessTests {
             name, ["coordinator", "--listen", "127.0.0.1:\(port)", "--data", "\(dir)/data", "--token-file", "\(dir)/token"] + database,
             logDirectory: dir, environment: ["SDFARM_DATABASE_URL": ""])
         var bound = 0
-        try await FarmHarness.eventually("\(name) to listen") {
+        try await FarmHarness.eventually("\(name) to listen", every: .milliseconds(50)) {
             guard p.isRunning else { throw HarnessTimeout(what: "\(name) exited: \(p.output)") }
             guard let line = p.output.split(separator: "\n").first(where: { $0.contains("listening on") }),
                 let portText = line.split(separator: ",").first?.split(separator: ":").last, let n = Int(portText)
@@ -118,7 +118,7 @@ struct FarmProcessTests {
             doomed.stop()
             coordinator.stop()
         }
-        try await FarmHarness.eventually("doomed connected") { try await Self.status(farm).workers.map(\.name) == ["doomed"] }
+        try await FarmHarness.eventually("doomed connected", every: .milliseconds(50)) { try await Self.status(farm).workers.map(\.name) == ["doomed"] }
 
         // A wrong token and an unreachable coordinator: one clear line, a non-zero exit.
         let wrong = "\(dir)/wrong-token"
@@ -134,7 +134,7 @@ struct FarmProcessTests {
         #expect(unreachableOutput.split(separator: "\n").count == 1, "\(unreachableOutput)")
         let job = try await Self.submit(farm)
         // Caught with a batch in hand (4 steps × 150 ms each), then killed outright.
-        try await FarmHarness.eventually("doomed holds a batch") { try await Self.status(farm).workers.first?.itemsInHand ?? 0 > 0 }
+        try await FarmHarness.eventually("doomed holds a batch", every: .milliseconds(50)) { try await Self.status(farm).workers.first?.itemsInHand ?? 0 > 0 }
         doomed.signal(SIGKILL)
         #expect(try await doomed.wait(timeout: 10) != 0)
         let survivor = try Self.startWorker("survivor", farm: farm)
@@ -174,9 +174,9 @@ struct FarmProcessTests {
             worker.stop()
             first.stop()
         }
-        try await FarmHarness.eventually("worker connected") { try await Self.status(farm).workers.count == 1 }
+        try await FarmHarness.eventually("worker connected", every: .milliseconds(50)) { try await Self.status(farm).workers.count == 1 }
         let job = try await Self.submit(farm)
-        try await FarmHarness.eventually("some done") {
+        try await FarmHarness.eventually("some done", every: .milliseconds(50)) {
             let j = try await Self.status(farm).jobs.first { $0.id == job }
             return (j?.done ?? 0) >= 2
         }

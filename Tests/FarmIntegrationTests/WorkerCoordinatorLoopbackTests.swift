@@ -263,3 +263,45 @@ extension WorkerCoordinatorLoopbackTests {
         await farm.farm.cleanUp()
     }
 }
+
+extension WorkerCoordinatorLoopbackTests {
+    /// Settings without a protocol field of their own (the noise generator, the timestep
+    /// spacing) travel as render-spec extras from the submission, through the store, to the
+    /// worker's engine.
+    @Test func extraSettingsReachTheEngine() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        let engine = FakeEngine()
+        let worker = try LoopbackWorker(farm: farm, name: "w", engine: engine)
+        let k = farm.farm.key
+        let job = try await farm.client { conn in
+            try await conn.beginSubmit(priority: 0, owner: "tester", settings: "{}")
+            try await conn.submit(
+                SubmitItems.Item(
+                    prompt: "p", negative: "", seed: 1,
+                    spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg,
+                                     extra: [RenderSpec.ExtraKey.rng: "philox", RenderSpec.ExtraKey.timestepSpacing: "trailing"])))
+            return try await conn.commit().jobID
+        }
+        try await farm.farm.eventually("job done") { try await farm.farm.job(JobID(job)).state == .done }
+        #expect(engine.calls.map(\.rng) == ["philox"])
+        #expect(engine.calls.map(\.timestepSpacing) == ["trailing"])
+        await worker.kill()
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
+}
+
+extension WorkerCoordinatorLoopbackTests {
+    /// A job larger than one submit-items chunk (1024 items) arrives whole and in order.
+    @Test func aLargeSubmissionTravelsInChunksAndKeepsItsOrder() async throws {
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
+        let job = try await farm.submit(2500)
+        let record = try await farm.farm.job(JobID(job))
+        #expect(record.progress.total == 2500)
+        let items = try await farm.farm.store.items(ItemFilter(job: JobID(job), fromIndex: 1020, limit: 10))
+        #expect(items.map(\.index) == Array(1020..<1030))
+        #expect(items.map(\.spec.prompt) == (1020..<1030).map { "prompt \($0)" })
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
+}

@@ -52,3 +52,23 @@ struct ResultReassemblyTests {
         #expect(try r.end(ResultEnd(itemID: 3)).pngSize == 2)
     }
 }
+
+@Suite("Protocol: previews")
+struct PreviewTests {
+    @Test func smallPreviewsPassLargeOnesShrinkBadOnesVanish() throws {
+        let small = Preview.fitting(rgb: Array(repeating: 7, count: 4 * 2 * 3), width: 4, height: 2)
+        #expect(small.width == 4 && small.height == 2)
+        // 512 × 256 with a red left half and a blue right half.
+        var big = [UInt8]()
+        for _ in 0..<256 { for x in 0..<512 { big += x < 256 ? [255, 0, 0] : [0, 0, 255] } }
+        let shrunk = Preview.fitting(rgb: big, width: 512, height: 256)
+        #expect(shrunk.width == 128 && shrunk.height == 64)
+        #expect(Array(shrunk.rgb[0..<3]) == [255, 0, 0])
+        #expect(Array(shrunk.rgb[(127 * 3)..<(128 * 3)]) == [0, 0, 255])
+        // What fits() makes always encodes and decodes.
+        let p = BatchProgress(jobID: 1, itemIDs: [1], step: 1, totalSteps: 2, preview: shrunk)
+        #expect(try BatchProgress.decode(frame: p.frame()) == p)
+        #expect(Preview.fitting(rgb: [1, 2, 3], width: 2, height: 2) == .none)
+        #expect(Preview.fitting(rgb: [], width: 0, height: 0) == .none)
+    }
+}

@@ -13,8 +13,14 @@ public struct BatchKey: Sendable, Hashable, Codable, Comparable, CustomStringCon
     public var sampler: String
     public var schedule: String
     public var cfg: Double
+    /// Settings the key has no field for, carried from the submission to the worker as the
+    /// protocol's render-spec extras (e.g. `rng`, `timestep_spacing`); nil when none, so keys
+    /// stored before this field existed read back equal.
+    public var extra: [String: String]?
 
-    public init(model: String, width: Int, height: Int, steps: Int, sampler: String, schedule: String, cfg: Double) {
+    public init(
+        model: String, width: Int, height: Int, steps: Int, sampler: String, schedule: String, cfg: Double, extra: [String: String]? = nil
+    ) {
         self.model = model
         self.width = width
         self.height = height
@@ -22,6 +28,7 @@ public struct BatchKey: Sendable, Hashable, Codable, Comparable, CustomStringCon
         self.sampler = sampler
         self.schedule = schedule
         self.cfg = cfg
+        self.extra = extra?.isEmpty == true ? nil : extra
     }
 
     /// The store's string for this key.

@@ -66,7 +66,7 @@ struct ClientSession {
                 pending!.items.append(
                     SubmittedItem(
                         prompt: i.prompt, negativePrompt: i.negative, seed: i.seed,
-                        key: BatchKey(model: s.model, width: s.width, height: s.height, steps: s.steps, sampler: s.sampler, schedule: s.schedule, cfg: s.cfg)))
+                        key: BatchKey(model: s.model, width: s.width, height: s.height, steps: s.steps, sampler: s.sampler, schedule: s.schedule, cfg: s.cfg, extra: s.extra)))
             }
         case .submitCommit(let c):
             guard let job = pending else { throw ClientMistake("submit-commit without submit-begin") }

@@ -114,7 +114,7 @@ struct WorkerFrameLink: WorkerLink {
             let k = b.key
             writer.send(
                 Assign(
-                    spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg),
+                    spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg, extra: k.extra ?? [:]),
                     modelSHA256: models[k.model] ?? [UInt8](repeating: 0, count: 32),
                     leaseTTLMS: UInt32(clamping: Int((b.leaseTTL * 1000).rounded())),
                     items: b.items.map {

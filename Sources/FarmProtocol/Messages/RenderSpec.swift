@@ -17,6 +17,14 @@ public struct RenderSpec: Equatable, Hashable, Sendable {
 
     public static let maxExtraValue = 1024
 
+    /// Extra keys the worker's engine understands today.
+    public enum ExtraKey {
+        /// The noise generator: `cpu` (torch's CPU generator, the default) or `philox`.
+        public static let rng = "rng"
+        /// A timestep-spacing override: `leading`, `linspace` or `trailing`.
+        public static let timestepSpacing = "timestep_spacing"
+    }
+
     public init(model: String, width: Int, height: Int, steps: Int, sampler: String, schedule: String, cfg: Double, extra: [String: String] = [:]) {
         self.model = model; self.width = width; self.height = height; self.steps = steps
         self.sampler = sampler; self.schedule = schedule; self.cfg = cfg; self.extra = extra

@@ -26,11 +26,10 @@ final class FrameCoordinatorLink: CoordinatorLink {
             let sequence = heartbeats.withLock { $0 += 1; return $0 }
             try sent(writer.send(Heartbeat(sequence: sequence)))
         case .progress(let job, let items, let step, let total, let preview, let w, let h):
-            let fits = w <= WireLimits.maxPreviewSide && h <= WireLimits.maxPreviewSide && preview.count == w * h * 3
             throttle.offer(
                 BatchProgress(
                     jobID: job, itemIDs: Array(items.prefix(WireLimits.maxItemsPerFrame)), step: min(step, total), totalSteps: max(1, total),
-                    preview: fits ? Preview(width: w, height: h, rgb: preview) : .none))
+                    preview: Preview.fitting(rgb: preview, width: w, height: h)))
         case .result(let entry, let png, let latents):
             guard let pngSHA = Digest.bytes(hex: entry.pngSHA256), let latentsSHA = Digest.bytes(hex: entry.latentsSHA256) else {
                 throw OutboxError(path: "\(entry.item)-\(entry.fence)", reason: "entry digests are not sha256 hex")

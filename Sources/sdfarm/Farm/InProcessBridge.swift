@@ -80,7 +80,9 @@ final class InProcessBridge: Sendable {
             pipe.yield(
                 .assign(
                     WorkBatch(
-                        settings: RenderSettings(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg),
+                        settings: RenderSettings(
+                            model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg,
+                            rng: k.extra?["rng"] ?? "cpu", timestepSpacing: k.extra?["timestep_spacing"]),
                         leaseTTL: batch.leaseTTL,
                         items: batch.items.map {
                             WorkBatch.Item(

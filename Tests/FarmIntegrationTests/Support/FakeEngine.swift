@@ -11,6 +11,8 @@ final class FakeEngine: ImageEngine, Sendable {
     struct Call: Sendable, Equatable {
         var items: [Int64]
         var model: String
+        var rng = "cpu"
+        var timestepSpacing: String?
     }
 
     private let state = Mutex(State())
@@ -49,7 +51,7 @@ final class FakeEngine: ImageEngine, Sendable {
         _ items: [RenderItem], settings: RenderSettings, progress: @escaping @Sendable (EngineProgress) -> Void
     ) async throws -> [RenderedImage] {
         let failure = state.withLock { s -> EngineFailure? in
-            s.calls.append(Call(items: items.map(\.item), model: settings.model))
+            s.calls.append(Call(items: items.map(\.item), model: settings.model, rng: settings.rng, timestepSpacing: settings.timestepSpacing))
             defer { s.failNext = nil }
             return s.failNext
         }

@@ -90,11 +90,11 @@ struct FarmHarness {
         try await FarmHarness.eventually(what, timeout: timeout, condition)
     }
 
-    static func eventually(_ what: String, timeout: Double = 30, _ condition: () async throws -> Bool) async throws {
+    static func eventually(_ what: String, timeout: Double = 30, every interval: Duration = .milliseconds(2), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         while ContinuousClock.now < deadline {
             if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(2))
+            try await Task.sleep(for: interval)
         }
         if try await condition() { return }
         throw HarnessTimeout(what: what)

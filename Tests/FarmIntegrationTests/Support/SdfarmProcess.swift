@@ -51,7 +51,7 @@ final class SdfarmProcess: Sendable {
 
     /// Waits for the process to exit (polling, with a deadline); returns its status.
     func wait(timeout: Double) async throws -> Int32 {
-        try await FarmHarness.eventually("\(name) to exit", timeout: timeout) { !self.isRunning }
+        try await FarmHarness.eventually("\(name) to exit", timeout: timeout, every: .milliseconds(50)) { !self.isRunning }
         return exitStatus
     }
 

@@ -13,6 +13,28 @@ public struct Preview: Equatable, Sendable {
         buffer.writeInteger(UInt16(width)); buffer.writeInteger(UInt16(height)); buffer.wireWriteBytes(rgb)
     }
 
+    /// An RGB image as a preview: as it is when it fits, else shrunk (nearest pixel, aspect
+    /// kept) to at most `maxPreviewSide` on its longer side; `.none` if the bytes are not
+    /// width × height × 3.
+    public static func fitting(rgb: [UInt8], width: Int, height: Int) -> Preview {
+        guard width > 0, height > 0, rgb.count == width * height * 3 else { return .none }
+        let side = WireLimits.maxPreviewSide
+        if width <= side && height <= side { return Preview(width: width, height: height, rgb: rgb) }
+        let scale = Double(side) / Double(max(width, height))
+        let w = max(1, min(side, Int((Double(width) * scale).rounded())))
+        let h = max(1, min(side, Int((Double(height) * scale).rounded())))
+        var out = [UInt8](repeating: 0, count: w * h * 3)
+        for y in 0..<h {
+            let sy = min(height - 1, y * height / h)
+            for x in 0..<w {
+                let sx = min(width - 1, x * width / w)
+                let from = (sy * width + sx) * 3, to = (y * w + x) * 3
+                out[to] = rgb[from]; out[to + 1] = rgb[from + 1]; out[to + 2] = rgb[from + 2]
+            }
+        }
+        return Preview(width: w, height: h, rgb: out)
+    }
+
     public static func decode(from buffer: inout ByteBuffer) throws -> Preview {
         let w = try buffer.wireReadU16("preview width", in: 0...WireLimits.maxPreviewSide)
         let h = try buffer.wireReadU16("preview height", in: 0...WireLimits.maxPreviewSide)
