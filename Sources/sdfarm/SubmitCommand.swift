@@ -13,12 +13,12 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "The model, by the name workers know it.") var model: String
     @Option(help: "Images per prompt (seeds S, S+1, …).") var seeds = 1
     @Option(help: "The first seed (default: random, one per job).") var seed: UInt64?
-    @Option(help: "Sampling steps.") var steps = 20
-    @Option(help: "Guidance scale.") var cfg = 7.5
-    @Option(help: "Sampler.") var sampler = "euler"
-    @Option(help: "Noise schedule.") var schedule = "default"
-    @Option(help: "Width in pixels.") var width = 512
-    @Option(help: "Height in pixels.") var height = 512
+    @Option(help: "Sampling steps.") var steps = 25
+    @Option(help: "Guidance scale (≤ 1: no guidance).") var cfg = 7.0
+    @Option(help: "ddim, pndm, euler, euler_a, dpmpp_2m, lms or heun.") var sampler = "dpmpp_2m"
+    @Option(help: "default or karras.") var schedule = "karras"
+    @Option(help: "Width in pixels, a multiple of 8 (SD 1.x native: 512; the bundled model: 64).") var width = 512
+    @Option(help: "Height in pixels, a multiple of 8.") var height = 512
     @Option(help: "Negative prompt for every line that has none.") var negative = ""
     @Option(help: "Higher runs first.") var priority = 0
     @Option(help: "Noise generator: cpu (torch.Generator(\"cpu\"), diffusers' default) or philox (A1111's NV seeds).") var rng = "cpu"

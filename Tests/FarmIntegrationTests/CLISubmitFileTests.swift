@@ -139,8 +139,16 @@ struct CLISubmitFileTests {
         bad.steps = 20
         bad.sampler = "euler; rm -rf"
         #expect(throws: FieldError.self) { _ = try expander.expand(bad) }
-        #expect(expander.nextIndex == 0)
+        // Only the engine's own sampler and schedule names: a farm must not accept items that
+        // every worker would refuse.
         bad.sampler = "dpm++2m"
+        #expect(throws: FieldError.self) { _ = try expander.expand(bad) }
+        bad.sampler = "euler_a"
+        bad.schedule = "exponential"
+        #expect(throws: FieldError.self) { _ = try expander.expand(bad) }
+        #expect(expander.nextIndex == 0)
+        bad.schedule = "karras"
+        bad.width = 40
         #expect(try expander.expand(bad).map(\.index) == [0])
     }
 }

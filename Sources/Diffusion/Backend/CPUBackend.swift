@@ -26,18 +26,28 @@ public struct CPUBackend: Backend {
         return out
     }
 
+    /// One sgemm per image (per slice of the leading dimension), never one over the whole
+    /// batch: OpenBLAS picks kernels by matrix size, so rows computed in a bigger GEMM can
+    /// round differently. Per image, an image's numbers do not depend on what it shares a
+    /// U-Net batch with, and a farm's batched image is byte-identical to the same image
+    /// made alone (Tests/FarmIntegrationTests/FarmRealEngineProcessTests).
     public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         let (outF, inF) = (weight.shape[0], weight.shape[1])
         precondition(x.shape.last == inF, "linear: weight \(weight.shape) for input \(x.shape)")
         let rows = x.count / inF
+        let images = x.rank >= 2 ? max(1, x.shape[0]) : 1
+        let rowsPerImage = rows / images
         var out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outF])
         out.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in
                 weight.withUnsafeBufferPointer { wp in
                     withOptionalPointer(bias) { bp in
                         if let bp { Conv2DKernel.fillRowsRepeating(o.baseAddress!, rows: rows, values: bp, width: outF) }
-                        sgemm(transA: false, transB: true, m: rows, n: outF, k: inF, a: xp.baseAddress!, lda: inF,
-                              b: wp.baseAddress!, ldb: inF, beta: bp == nil ? 0 : 1, c: o.baseAddress!, ldc: outF)
+                        for i in 0..<images where rowsPerImage > 0 {
+                            sgemm(transA: false, transB: true, m: rowsPerImage, n: outF, k: inF,
+                                  a: xp.baseAddress! + i * rowsPerImage * inF, lda: inF, b: wp.baseAddress!, ldb: inF,
+                                  beta: bp == nil ? 0 : 1, c: o.baseAddress! + i * rowsPerImage * outF, ldc: outF)
+                        }
                     }
                 }
             }

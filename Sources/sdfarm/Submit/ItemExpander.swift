@@ -1,13 +1,15 @@
+import Diffusion
+
 /// The settings every item of a job gets unless its line says otherwise (the command line's).
 struct GenerationDefaults: Equatable {
     var model: String
     var seeds = 1
     /// The first seed; nil: a random base chosen once per job.
     var seed: UInt64?
-    var steps = 20
-    var cfg = 7.5
-    var sampler = "euler"
-    var schedule = "default"
+    var steps = 25
+    var cfg = 7.0
+    var sampler = "dpmpp_2m"
+    var schedule = "karras"
     var width = 512
     var height = 512
     var negative = ""
@@ -31,8 +33,10 @@ struct ItemDraft: Equatable {
 /// Turns records into items: line by line, and within a line seed by seed (S, S+1, …,
 /// wrapping at 2^64), checking every value against the farm's limits.
 struct ItemExpander {
-    static let sizes = 64...2048
-    static let stepRange = 1...500
+    /// The engine's own limits (`GenerationLimits`), so the farm never accepts an item that
+    /// every worker would refuse.
+    static let sizes = GenerationLimits.sizeMultiple...GenerationLimits.maxSide
+    static let stepRange = 1...GenerationLimits.maxSteps
     static let seedsPerLine = 1...10_000
     static let cfgRange = 0.0...50.0
     static let maxPromptBytes = 16 << 10
@@ -62,14 +66,15 @@ struct ItemExpander {
         guard Self.stepRange.contains(steps) else { throw FieldError("steps must be 1 to \(Self.stepRange.upperBound), not \(steps)") }
         guard Self.cfgRange.contains(cfg) else { throw FieldError("cfg must be 0 to \(Int(Self.cfgRange.upperBound)), not \(cfg)") }
         for (name, value) in [("width", width), ("height", height)] {
-            guard Self.sizes.contains(value), value % 8 == 0 else {
-                throw FieldError("\(name) must be a multiple of 8 from \(Self.sizes.lowerBound) to \(Self.sizes.upperBound), not \(value)")
+            guard Self.sizes.contains(value), value % GenerationLimits.sizeMultiple == 0 else {
+                throw FieldError("\(name) must be a multiple of \(GenerationLimits.sizeMultiple) from \(Self.sizes.lowerBound) to \(Self.sizes.upperBound), not \(value)")
             }
         }
-        for (name, value) in [("sampler", sampler), ("schedule", schedule)] {
-            guard !value.isEmpty, value.utf8.count <= 64,
-                value.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_+-.".unicodeScalars.contains($0) })
-            else { throw FieldError("\(name) \"\(value)\" is not a sampler name") }
+        do {
+            _ = try SamplerKind(parsing: sampler)
+            _ = try SigmaScheduleKind(parsing: schedule)
+        } catch {
+            throw FieldError("\(error)")
         }
         guard r.prompt.utf8.count <= Self.maxPromptBytes, negative.utf8.count <= Self.maxPromptBytes else {
             throw FieldError("prompt longer than \(Self.maxPromptBytes) bytes")
