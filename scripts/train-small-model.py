@@ -140,7 +140,8 @@ def fold_latent_affine(vae, shift, k):
     vae.quant_conv.bias[c:] += 2 * float(np.log(k))
 
 
-def train_unet(unet, text, tok, latents, caps, steps, bs, lr, deadline, stop_at=None, min_snr_gamma=0.0):
+def train_unet(unet, text, tok, latents, caps, steps, bs, lr, deadline, stop_at=None, min_snr_gamma=0.0,
+               offset_noise=0.0):
     """min_snr_gamma > 0: weight each sample's epsilon MSE by min(SNR, gamma) / SNR (Hang et al. 2023,
     "Efficient Diffusion Training via Min-SNR Weighting"), which stops the many easy low-noise
     steps from drowning the high-noise ones that decide colours and layout."""
@@ -170,6 +171,10 @@ def train_unet(unet, text, tok, latents, caps, steps, bs, lr, deadline, stop_at=
         ids[drop] = empty
         z0 = latents[idx]
         noise = torch.randn(z0.shape, generator=g)
+        if offset_noise:
+            # SD's schedule leaves ~7 % of the image's mean at t = 999 but sampling starts from pure
+            # noise, so the mean colour is never learned; a per-channel constant in the noise fixes it.
+            noise = noise + offset_noise * torch.randn(bs, z0.shape[1], 1, 1, generator=g)
         t = torch.randint(0, 1000, (bs,), generator=g)
         zt = sched.add_noise(z0, noise, t)
         cond = text(ids).last_hidden_state
@@ -261,7 +266,7 @@ def continue_training(args, caps, imgs, tok, end):
         lat = torch.cat([vae.encode(to_unit(imgs[i:i + 200])).latent_dist.mean for i in range(0, len(imgs), 200)])
     log(f"latents {tuple(lat.shape)} mean {lat.mean():.3f} std {lat.std():.4f} (scaled: {lat.std() * vae.config.scaling_factor:.4f})")
     train_unet(unet, text, tok, lat * vae.config.scaling_factor, caps, args.continue_unet_steps, args.unet_batch,
-               args.unet_lr, end, args.unet_stop_at, args.min_snr_gamma)
+               args.unet_lr, end, args.unet_stop_at, args.min_snr_gamma, args.offset_noise)
     if args.decoder_steps:
         finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise)
         log(f"vae recon mse after the decoder fine-tune {save_recon_grid(vae, imgs[:16], os.path.join(args.out, 'eval', 'vae-recon.png')):.5f}")
@@ -289,6 +294,7 @@ def main():
     ap.add_argument("--unet-batch", type=int, default=32)
     ap.add_argument("--unet-lr", type=float, default=1e-3)
     ap.add_argument("--min-snr-gamma", type=float, default=0.0, help="Min-SNR loss weighting (0: plain epsilon MSE)")
+    ap.add_argument("--offset-noise", type=float, default=0.0, help="per-channel constant noise added in U-Net training")
     ap.add_argument("--unet-stop-at", type=int, default=None,
                     help="stop after this many steps while keeping the --unet-steps schedule (repeats a run the time cap cut short)")
     ap.add_argument("--images", type=int, default=12000)
@@ -345,7 +351,7 @@ def main():
     mse = save_recon_grid(vae, imgs[:16], os.path.join(args.out, "eval", "vae-recon.png"))
     log(f"vae recon mse (16 training images, [-1,1] units) {mse:.5f}")
     train_unet(unet, text, tok, lat * SD_SCALING_FACTOR, caps, args.unet_steps, args.unet_batch, args.unet_lr, end,
-               args.unet_stop_at, args.min_snr_gamma)
+               args.unet_stop_at, args.min_snr_gamma, args.offset_noise)
     if args.decoder_steps:
         finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise)
         log(f"vae recon mse after the decoder fine-tune {save_recon_grid(vae, imgs[:16], os.path.join(args.out, 'eval', 'vae-recon.png')):.5f}")

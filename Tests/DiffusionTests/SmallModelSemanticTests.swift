@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import Diffusion
+
+/// The bundled model, models/sdfarm-shapes, run through the Swift pipeline at its native 64×64:
+/// the images must show what the captions say, as `ShapeScorer` measures it.
+///
+/// NOT YET ENABLED: the shipped model does not draw well enough for this check to be honest.
+/// Measured with diffusers (which the engine matches to 1/255) on 12 training-distribution
+/// captions chosen before looking at any output, 4 seeds each, 12 steps: 1 of 48 images had both
+/// colours and the shape right (stars: 15 of 24 scored as stars). Held-out scores are in the card.
+/// Enable it when a retrained model meets issue 7's targets; the captions below are three of those
+/// 12 (one star, one square, one circle; no held-out triple), seed 0 each, fixed in advance — not
+/// picked per seed after seeing the output.
+@Suite("Bundled model draws what the caption says (models/sdfarm-shapes)")
+struct SmallModelSemanticTests {
+    static let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("models/sdfarm-shapes").path
+
+    static let cases: [(prompt: String, colour: PaletteColour, shape: ShapeKind, background: PaletteColour)] = [
+        ("a blue star on a white background", .blue, .star, .white),
+        ("a yellow square on a black background", .yellow, .square, .black),
+        ("a green circle on a purple background", .green, .circle, .purple),
+    ]
+
+    /// Enabled now: the single file (no configs: width-32 text encoder, factor-4 VAE, heads and
+    /// scaling factor all detected from shapes) must render what the folder renders.
+    @Test("the folder and the single file load and give the same 64×64 image", .timeLimit(.minutes(2)))
+    func layoutsAgree() throws {
+        let request = GenerationRequest(prompt: Self.cases[0].prompt, seed: 0, width: 64, height: 64, steps: 4, guidanceScale: 6)
+        let folder = try StableDiffusionPipeline(loading: Self.model).generate(request).images[0]
+        let single = try StableDiffusionPipeline(loading: Self.model + ".safetensors").generate(request).images[0]
+        #expect(folder.width == 64 && folder.height == 64)
+        let maxDiff = zip(folder.pixels, single.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 0
+        print("sdfarm-shapes folder vs single file: max pixel difference \(maxDiff)")
+        #expect(maxDiff <= 1, "folder and single file differ by up to \(maxDiff)")
+    }
+
+    @Test(
+        "each caption's image has the caption's colours and shape",
+        .disabled("models/sdfarm-shapes does not meet issue 7's targets yet (held-out both colours 10 %, shape 32.5 %)"),
+        .timeLimit(.minutes(2)))
+    func captionsMatch() throws {
+        let pipeline = try StableDiffusionPipeline(loading: Self.model)
+        #expect(pipeline.nativeSize.width == 64 && pipeline.nativeSize.height == 64)
+        let request = GenerationRequest(
+            images: Self.cases.map { .init(prompt: $0.prompt, seed: 0) }, width: 64, height: 64, steps: 12,
+            guidanceScale: 6, sampler: .dpmpp2M, sigmaSchedule: .karras)
+        let result = try pipeline.generate(request)
+        for (c, image) in zip(Self.cases, result.images) {
+            let got = ShapeScorer.score(image)
+            #expect(got.background == c.background, "\(c.prompt): \(got)")
+            #expect(got.colour == c.colour, "\(c.prompt): \(got)")
+            #expect(got.shape == c.shape, "\(c.prompt): \(got)")
+        }
+    }
+}
