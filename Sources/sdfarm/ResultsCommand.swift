@@ -14,24 +14,7 @@ struct ResultsCommand: AsyncParsableCommand {
     func run() async throws {
         let export = try ResultExport(directory: out)
         let job = self.job
-        let (images, items) = try await client.withClient { conn -> (Int, Int) in
-            var from = 0
-            var images = 0
-            var items = 0
-            while true {
-                let end = try await conn.fetchResults(job: job, from: from, limit: 64) { r, png in
-                    try export.write(
-                        .init(index: r.index, prompt: r.prompt, negative: r.negative, seed: r.seed, settings: r.settings, state: r.state,
-                              sha256: r.sha256.map(Digest.hex), worker: r.worker, error: r.error),
-                        png: png)
-                    if png != nil { images += 1 }
-                    items += 1
-                }
-                if !end.more { break }
-                from = end.nextIndex
-            }
-            return (images, items)
-        }
+        let (items, images) = try await client.withClient { conn in try await export.download(job: job, from: &conn) }
         try export.close()
         guard items > 0 else { throw CLIError("job \(job) has no items (is the id right?)") }
         print(client.json ? #"{"job":\#(job),"items":\#(items),"images":\#(images),"out":"\#(out)"}"# : "\(images) images of \(items) items written to \(out)")

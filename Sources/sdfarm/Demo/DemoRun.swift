@@ -96,19 +96,11 @@ struct DemoRun: Sendable {
     private func download(job: Int64) async throws -> [RGBImage?] {
         let export = try ResultExport(directory: out)
         let images = try await ClientOptions.withClient(address, token: token) { conn -> [RGBImage?] in
-            var from = 0
             var images: [RGBImage?] = []
-            while true {
-                let end = try await conn.fetchResults(job: job, from: from, limit: 64) { r, png in
-                    try export.write(
-                        .init(index: r.index, prompt: r.prompt, negative: r.negative, seed: r.seed, settings: r.settings, state: r.state,
-                              sha256: r.sha256.map(Digest.hex), worker: r.worker, error: r.error),
-                        png: png)
-                    images.append(try png.map { try PNGFile.decode(Data($0), name: "item \(r.index)").image })
-                }
-                if !end.more { return images }
-                from = end.nextIndex
+            try await export.download(job: job, from: &conn) { r, png in
+                images.append(try png.map { try PNGFile.decode(Data($0), name: "item \(r.index)").image })
             }
+            return images
         }
         try export.close()
         return images
