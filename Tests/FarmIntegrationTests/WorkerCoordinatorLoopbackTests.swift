@@ -135,7 +135,18 @@ struct WorkerCoordinatorLoopbackTests {
         await doomed.kill()
         let survivor = try LoopbackWorker(farm: farm, name: "survivor", engine: FakeEngine())
         try await farm.farm.eventually("survivor connected") { try await farm.farm.core.status().workers.map(\.name) == ["survivor"] }
-        farm.farm.clock.advance(by: CoordinatorConfig().disconnectGrace + 1)
+        // The coordinator forgets the doomed worker at once but cuts its leases to the
+        // disconnect grace in the store a moment later; move the clock only after that, or
+        // the one sweep below can run first and find nothing expired (the daemon would sweep
+        // again a second later; this test sweeps once).
+        let grace = CoordinatorConfig().disconnectGrace
+        try await farm.farm.eventually("doomed's leases cut to the grace") {
+            let limit = farm.farm.clock.now().addingTimeInterval(grace)
+            return try await farm.farm.store.items(ItemFilter(job: JobID(job))).allSatisfy {
+                $0.leaseOwner != WorkerID("doomed") || ($0.leaseExpiresAt ?? .distantFuture) <= limit
+            }
+        }
+        farm.farm.clock.advance(by: grace + 1)
         // Keep the survivor's heartbeat fresh on the moved clock, then sweep.
         await farm.farm.core.workerHeartbeat(id: WorkerID("survivor"))
         await farm.farm.core.tick()
