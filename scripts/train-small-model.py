@@ -63,7 +63,8 @@ TEXT_WIDTH = 32                  # 49408 x 32 fp16 token embedding = 3.2 MB, sto
 SD_SCALING_FACTOR = 0.18215      # folded into quant_conv/post_quant_conv so single-file detection's default is right
 
 
-def build_models():
+def build_models(text_layers=2, attention_everywhere=False):
+    """attention_everywhere: cross-attention blocks at every U-Net level (16x16 too), not only at 8x8 and 4x4."""
     from diffusers import AutoencoderKL, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
     n = len(VAE_CHANNELS)
@@ -73,15 +74,17 @@ def build_models():
         block_out_channels=VAE_CHANNELS, layers_per_block=1, norm_num_groups=VAE_GROUPS)
     # One 32-wide head: what single-file detection gives (heads = max(1, width / 64)).
     text = CLIPTextModel(CLIPTextConfig(
-        vocab_size=49408, hidden_size=TEXT_WIDTH, intermediate_size=4 * TEXT_WIDTH, num_hidden_layers=2,
+        vocab_size=49408, hidden_size=TEXT_WIDTH, intermediate_size=4 * TEXT_WIDTH, num_hidden_layers=text_layers,
         num_attention_heads=1, max_position_embeddings=77, hidden_act="quick_gelu",
         bos_token_id=49406, eos_token_id=49407, pad_token_id=49407, projection_dim=TEXT_WIDTH))
     # attention_head_dim=8 means 8 heads per level in SD 1.x configs (diffusers' naming), as detection assumes.
     unet = UNet2DConditionModel(
         sample_size=64 // 2 ** (n - 1), in_channels=4, out_channels=4, layers_per_block=1,
         block_out_channels=UNET_CHANNELS,
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
-        up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
+        down_block_types=("CrossAttnDownBlock2D" if attention_everywhere else "DownBlock2D",
+                          "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D",
+                        "CrossAttnUpBlock2D" if attention_everywhere else "UpBlock2D"),
         mid_block_type="UNetMidBlock2DCrossAttn",
         cross_attention_dim=TEXT_WIDTH, attention_head_dim=8, norm_num_groups=32)
     return vae, text, unet
@@ -141,7 +144,7 @@ def fold_latent_affine(vae, shift, k):
 
 
 def train_unet(unet, text, tok, latents, caps, steps, bs, lr, deadline, stop_at=None, min_snr_gamma=0.0,
-               offset_noise=0.0):
+               offset_noise=0.0, ema_decay=0.995):
     """min_snr_gamma > 0: weight each sample's epsilon MSE by min(SNR, gamma) / SNR (Hang et al. 2023,
     "Efficient Diffusion Training via Min-SNR Weighting"), which stops the many easy low-noise
     steps from drowning the high-noise ones that decide colours and layout."""
@@ -189,7 +192,7 @@ def train_unet(unet, text, tok, latents, caps, steps, bs, lr, deadline, stop_at=
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        decay = min(0.995, (1 + step) / (10 + step))
+        decay = min(ema_decay, (1 + step) / (10 + step))
         with torch.no_grad():
             for e, p in zip(ema_params, params):
                 e.mul_(decay).add_(p.detach(), alpha=1 - decay)
@@ -266,7 +269,7 @@ def continue_training(args, caps, imgs, tok, end):
         lat = torch.cat([vae.encode(to_unit(imgs[i:i + 200])).latent_dist.mean for i in range(0, len(imgs), 200)])
     log(f"latents {tuple(lat.shape)} mean {lat.mean():.3f} std {lat.std():.4f} (scaled: {lat.std() * vae.config.scaling_factor:.4f})")
     train_unet(unet, text, tok, lat * vae.config.scaling_factor, caps, args.continue_unet_steps, args.unet_batch,
-               args.unet_lr, end, args.unet_stop_at, args.min_snr_gamma, args.offset_noise)
+               args.unet_lr, end, args.unet_stop_at, args.min_snr_gamma, args.offset_noise, args.ema_decay)
     if args.decoder_steps:
         finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise)
         log(f"vae recon mse after the decoder fine-tune {save_recon_grid(vae, imgs[:16], os.path.join(args.out, 'eval', 'vae-recon.png')):.5f}")
@@ -294,10 +297,16 @@ def main():
     ap.add_argument("--unet-batch", type=int, default=32)
     ap.add_argument("--unet-lr", type=float, default=1e-3)
     ap.add_argument("--min-snr-gamma", type=float, default=0.0, help="Min-SNR loss weighting (0: plain epsilon MSE)")
+    ap.add_argument("--ema-decay", type=float, default=0.995, help="EMA of the text encoder + U-Net weights (exported)")
     ap.add_argument("--offset-noise", type=float, default=0.0, help="per-channel constant noise added in U-Net training")
     ap.add_argument("--unet-stop-at", type=int, default=None,
                     help="stop after this many steps while keeping the --unet-steps schedule (repeats a run the time cap cut short)")
     ap.add_argument("--images", type=int, default=12000)
+    ap.add_argument("--text-layers", type=int, default=2, help="CLIP text encoder layers (width stays 32, one head)")
+    ap.add_argument("--attention-everywhere", action="store_true",
+                    help="cross-attention at every U-Net level (16x16 too), not only at 8x8 and 4x4")
+    ap.add_argument("--reuse-vae", metavar="DIR",
+                    help="take the VAE of the model folder DIR (made by an earlier run) instead of training one")
     ap.add_argument("--decoder-steps", type=int, default=300, help="decoder-only fine-tune on whole images")
     ap.add_argument("--decoder-batch", type=int, default=8)
     ap.add_argument("--decoder-latent-noise", type=float, default=0.1,
@@ -333,25 +342,32 @@ def main():
         finetune_decoder_only(args, caps, imgs, tok, end)
         log(f"decoder fine-tuned and exported in {(time.time() - t0) / 60:.1f} min")
         return
-    vae, text, unet = build_models()
+    vae, text, unet = build_models(args.text_layers, args.attention_everywhere)
+    if args.reuse_vae:
+        # A VAE trained (and folded, and decoder-fine-tuned) by an earlier run of this script.
+        from diffusers import AutoencoderKL
+        vae = AutoencoderKL.from_pretrained(os.path.join(args.reuse_vae, "vae"), torch_dtype=torch.float32).eval()
+        log(f"vae: reused from {args.reuse_vae} (not trained in this run)")
     for name, m in (("vae", vae), ("text", text), ("unet", unet)):
         log(f"{name}: {sum(p.numel() for p in m.parameters()) / 1e6:.3f} M params")
-    train_vae(vae, imgs, args.vae_steps, args.vae_batch, args.vae_crop, end)
-    log(f"vae trained at {(time.time() - t0) / 60:.1f} min")
-    with torch.no_grad():
-        lat = torch.cat([vae.encode(to_unit(imgs[i:i + 200])).latent_dist.mean for i in range(0, len(imgs), 200)])
-    shift = lat.mean(dim=(0, 2, 3))
-    k = float(1.0 / SD_SCALING_FACTOR / (lat - shift[None, :, None, None]).std())
-    fold_latent_affine(vae, shift, k)
-    with torch.no_grad():
-        lat = torch.cat([vae.encode(to_unit(imgs[i:i + 200])).latent_dist.mean for i in range(0, len(imgs), 200)])
-    vae.register_to_config(scaling_factor=SD_SCALING_FACTOR)
-    log(f"latents {tuple(lat.shape)} mean {lat.mean():.3f} std {lat.std():.4f} (folded shift {[round(v, 3) for v in shift.tolist()]}, x{k:.4f}); scaling_factor {SD_SCALING_FACTOR}")
     os.makedirs(os.path.join(args.out, "eval"), exist_ok=True)
+    if not args.reuse_vae:
+        train_vae(vae, imgs, args.vae_steps, args.vae_batch, args.vae_crop, end)
+        log(f"vae trained at {(time.time() - t0) / 60:.1f} min")
+        with torch.no_grad():
+            lat = torch.cat([vae.encode(to_unit(imgs[i:i + 200])).latent_dist.mean for i in range(0, len(imgs), 200)])
+        shift = lat.mean(dim=(0, 2, 3))
+        k = float(1.0 / SD_SCALING_FACTOR / (lat - shift[None, :, None, None]).std())
+        fold_latent_affine(vae, shift, k)
+        vae.register_to_config(scaling_factor=SD_SCALING_FACTOR)
+        log(f"folded latent shift {[round(v, 3) for v in shift.tolist()]}, x{k:.4f}; scaling_factor {SD_SCALING_FACTOR}")
+    with torch.no_grad():
+        lat = torch.cat([vae.encode(to_unit(imgs[i:i + 200])).latent_dist.mean for i in range(0, len(imgs), 200)])
+    log(f"latents {tuple(lat.shape)} mean {lat.mean():.3f} std {lat.std():.4f} at {(time.time() - t0) / 60:.1f} min")
     mse = save_recon_grid(vae, imgs[:16], os.path.join(args.out, "eval", "vae-recon.png"))
     log(f"vae recon mse (16 training images, [-1,1] units) {mse:.5f}")
     train_unet(unet, text, tok, lat * SD_SCALING_FACTOR, caps, args.unet_steps, args.unet_batch, args.unet_lr, end,
-               args.unet_stop_at, args.min_snr_gamma, args.offset_noise)
+               args.unet_stop_at, args.min_snr_gamma, args.offset_noise, args.ema_decay)
     if args.decoder_steps:
         finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise)
         log(f"vae recon mse after the decoder fine-tune {save_recon_grid(vae, imgs[:16], os.path.join(args.out, 'eval', 'vae-recon.png')):.5f}")

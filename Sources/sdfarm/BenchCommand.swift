@@ -6,6 +6,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine, the job store or the farm dispatcher.",
-        subcommands: [BenchStoreCommand.self, BenchFarmCommand.self, BenchVAECommand.self, BenchKernelsCommand.self,
-                      BenchUNetCommand.self])
+        subcommands: [BenchEngineCommand.self, BenchUNetCommand.self, BenchVAECommand.self, BenchKernelsCommand.self,
+                      BenchStoreCommand.self, BenchFarmCommand.self])
 }

@@ -18,7 +18,7 @@ struct BenchKernelsCommand: ParsableCommand {
     }
 
     func run() {
-        OpenBLASKernels.reexecWithAVX512IfNeeded()
+        OpenBLASKernels.reexecWithBestKernelsIfNeeded()
         EngineThreads.set(threads)
         print("OpenBLAS kernels: \(OpenBLASKernels.coreName)")
         let b = CPUBackend()
@@ -36,7 +36,7 @@ struct BenchKernelsCommand: ParsableCommand {
                 best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
             let rate = flops > 0 ? String(format: "%7.1f GFLOP/s", flops / best / 1e9) : String(format: "%7.1f GB/s", bytes / best / 1e9)
-            print(String(format: "  %-44@ %9.2f ms  %@", label as NSString, best * 1e3, rate))
+            print("  " + label.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: " %9.2f ms  %@", best * 1e3, rate))
         }
         print("CPU kernels, \(threads) threads (best of 3)")
         for (c, s) in [(128, 256), (512, 64), (320, 64)] {

@@ -88,7 +88,7 @@ struct GenerateCommand: ParsableCommand {
             guard (1...1024).contains(threads) else { throw CLIError("--threads \(threads) is outside 1…1024") }
         }
         let modelPath = try BundledModel.resolve(model)
-        OpenBLASKernels.reexecWithAVX512IfNeeded()
+        OpenBLASKernels.reexecWithBestKernelsIfNeeded()
         if let threads { EngineThreads.set(threads) }
 
         let loadStart = Date()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diffusion
 import FarmProtocol
 import FarmWorker
 import Foundation
@@ -33,6 +34,7 @@ struct WorkerSubcommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        OpenBLASKernels.reexecWithBestKernelsIfNeeded()
         let logger = Logger(label: "sdfarm.worker")
         let workerName = name ?? ProcessInfo.processInfo.hostName
         let address = coordinator ?? ProcessInfo.processInfo.environment["SDFARM_COORDINATOR"].flatMap(HostPort.init(argument:)) ?? .defaultCoordinator

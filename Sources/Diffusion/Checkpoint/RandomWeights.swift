@@ -45,3 +45,13 @@ extension AutoencoderKL {
         return try AutoencoderKL(config: config, weights: weights)
     }
 }
+
+extension CLIPTextModel {
+    /// A text encoder of `config`'s shapes with random weights (see `RandomWeights`).
+    public static func random(config: CLIPTextConfig, seed: UInt64 = 0) throws -> CLIPTextModel {
+        let weights = try RandomWeights.make(seed: seed, origin: "random text-encoder weights") { loader in
+            _ = try CLIPTextModel(config: config, loader: loader)
+        }
+        return try CLIPTextModel(config: config, weights: weights)
+    }
+}
