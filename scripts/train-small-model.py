@@ -206,9 +206,27 @@ def train_unet(unet, text, tok, latents, caps, steps, bs, lr, deadline, stop_at=
     text.eval()
 
 
-def finetune_decoder(vae, imgs, steps, bs, deadline, latent_noise=0.0):
+def border_weights(size, width, weight, corner_weight=1.0):
+    """Per-pixel loss weights, mean 1: `weight` times more on the outer `width` pixels than inside,
+    `corner_weight` times more on the width x width squares in the corners."""
+    w = torch.ones(1, 1, size, size)
+    if width > 0:
+        w[..., :width, :] = weight
+        w[..., -width:, :] = weight
+        w[..., :, :width] = weight
+        w[..., :, -width:] = weight
+        for ys in (slice(0, width), slice(size - width, size)):
+            for xs in (slice(0, width), slice(size - width, size)):
+                w[..., ys, xs] = corner_weight
+    return w / w.mean()
+
+
+def finetune_decoder(vae, imgs, steps, bs, deadline, latent_noise=0.0, border_weight=1.0, corner_weight=1.0):
     """Decoder-only fine-tune on whole 64x64 images (encoder, hence the latent space, frozen): the
-    crop-trained decoder leaves a frame at the image border and washed-out colours. latent_noise: each
+    crop-trained decoder leaves a frame at the image border and washed-out colours. border_weight: the
+    loss on the outer 4 pixels counts this many times as much as inside (stray border pixels spoil
+    every shape measurement, and they are few, so a plain mean barely sees them); corner_weight: the
+    same for the 4 x 4 corners, where the zero-padded convolutions go most wrong. latent_noise: each
     latent gets Gaussian noise of std U(0, latent_noise) / scaling_factor, so the decoder learns to
     ignore the small errors sampled latents carry instead of turning them into texture."""
     params = list(vae.decoder.parameters()) + list(vae.post_quant_conv.parameters())
@@ -218,6 +236,7 @@ def finetune_decoder(vae, imgs, steps, bs, deadline, latent_noise=0.0):
         p.requires_grad_(True)
     opt = torch.optim.AdamW(params, lr=5e-4, weight_decay=0.0)
     g = torch.Generator().manual_seed(3)
+    weights = border_weights(imgs.shape[1], 4, border_weight, corner_weight)
     vae.decoder.train()
     for step in range(steps):
         if time.time() > deadline:
@@ -233,7 +252,8 @@ def finetune_decoder(vae, imgs, steps, bs, deadline, latent_noise=0.0):
                 sigma = torch.rand(bs, 1, 1, 1, generator=g) * latent_noise / vae.config.scaling_factor
                 z = z + sigma * torch.randn(z.shape, generator=g)
         rec = vae.decode(z).sample
-        loss = F.l1_loss(rec, x) + F.mse_loss(rec, x)
+        diff = rec - x
+        loss = ((diff.abs() + diff * diff) * weights).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -252,7 +272,8 @@ def finetune_decoder_only(args, caps, imgs, tok, end):
                                                    requires_safety_checker=False)
     vae = pipe.vae
     before = save_recon_grid(vae, imgs[:16], os.path.join(args.out, "eval", "vae-recon-before-decoder-finetune.png"))
-    finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise)
+    finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise,
+                         args.decoder_border_weight, args.decoder_corner_weight)
     after = save_recon_grid(vae, imgs[:16], os.path.join(args.out, "eval", "vae-recon.png"))
     log(f"vae recon mse (16 training images) before {before:.5f} after {after:.5f} the decoder fine-tune")
     export(args.out, vae, pipe.text_encoder, pipe.unet, tok)
@@ -271,7 +292,8 @@ def continue_training(args, caps, imgs, tok, end):
     train_unet(unet, text, tok, lat * vae.config.scaling_factor, caps, args.continue_unet_steps, args.unet_batch,
                args.unet_lr, end, args.unet_stop_at, args.min_snr_gamma, args.offset_noise, args.ema_decay)
     if args.decoder_steps:
-        finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise)
+        finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise,
+                         args.decoder_border_weight, args.decoder_corner_weight)
         log(f"vae recon mse after the decoder fine-tune {save_recon_grid(vae, imgs[:16], os.path.join(args.out, 'eval', 'vae-recon.png')):.5f}")
     export(args.out, vae, text, unet, tok)
 
@@ -309,6 +331,10 @@ def main():
                     help="take the VAE of the model folder DIR (made by an earlier run) instead of training one")
     ap.add_argument("--decoder-steps", type=int, default=300, help="decoder-only fine-tune on whole images")
     ap.add_argument("--decoder-batch", type=int, default=8)
+    ap.add_argument("--decoder-corner-weight", type=float, default=1.0,
+                    help="weight of the 4x4 corners in the decoder fine-tune's loss, relative to the inside")
+    ap.add_argument("--decoder-border-weight", type=float, default=1.0,
+                    help="weight of the outer 4 pixels in the decoder fine-tune's loss, relative to the inside")
     ap.add_argument("--decoder-latent-noise", type=float, default=0.1,
                     help="max std (in scaled latent units) of the noise added to latents in the decoder fine-tune")
     ap.add_argument("--continue-unet-steps", type=int, default=0,
@@ -369,7 +395,8 @@ def main():
     train_unet(unet, text, tok, lat * SD_SCALING_FACTOR, caps, args.unet_steps, args.unet_batch, args.unet_lr, end,
                args.unet_stop_at, args.min_snr_gamma, args.offset_noise, args.ema_decay)
     if args.decoder_steps:
-        finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise)
+        finetune_decoder(vae, imgs, args.decoder_steps, args.decoder_batch, end, args.decoder_latent_noise,
+                         args.decoder_border_weight, args.decoder_corner_weight)
         log(f"vae recon mse after the decoder fine-tune {save_recon_grid(vae, imgs[:16], os.path.join(args.out, 'eval', 'vae-recon.png')):.5f}")
     export(args.out, vae, text, unet, tok)
     log(f"trained and exported in {(time.time() - t0) / 60:.1f} min")
