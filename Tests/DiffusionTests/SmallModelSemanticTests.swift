@@ -5,13 +5,15 @@ import Testing
 /// The bundled model, models/sdfarm-shapes, run through the Swift pipeline at its native 64×64:
 /// the images must show what the captions say, as `ShapeScorer` measures it.
 ///
-/// NOT YET ENABLED: the shipped model does not draw well enough for this check to be honest.
-/// Measured with diffusers (which the engine matches to 1/255) on 12 training-distribution
-/// captions chosen before looking at any output, 4 seeds each, 12 steps: 1 of 48 images had both
-/// colours and the shape right (stars: 15 of 24 scored as stars). Held-out scores are in the card.
-/// Enable it when a retrained model meets issue 7's targets; the captions below are three of those
-/// 12 (one star, one square, one circle; no held-out triple), seed 0 each, fixed in advance — not
-/// picked per seed after seeing the output.
+/// The three captions (one star, one square, one circle; none of them a held-out triple) and
+/// seed 0 were fixed before the model was trained and are not picked per seed after seeing the
+/// output. They were written while the earlier model failed them (1 of 48 such images right), and
+/// the check stayed disabled until a retrained model met issue 7's held-out targets
+/// (docs/small-model.md, the card's scores). It renders with the held-out evaluation's settings
+/// (DPM++ 2M Karras, 25 steps, CFG 6). The test first used 12 steps to save time; with this model
+/// 12 DPM++ 2M Karras steps leave visible noise (held-out at 12 steps: colours 90 %, shape 62.5 %,
+/// and this test's circle came out as a noisy blob), so it now uses the steps the scores are
+/// quoted for — documented in the card, not tuned per caption.
 @Suite("Bundled model draws what the caption says (models/sdfarm-shapes)")
 struct SmallModelSemanticTests {
     static let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -38,13 +40,12 @@ struct SmallModelSemanticTests {
 
     @Test(
         "each caption's image has the caption's colours and shape",
-        .disabled("models/sdfarm-shapes does not meet issue 7's targets yet (held-out both colours 10 %, shape 32.5 %)"),
-        .timeLimit(.minutes(2)))
+        .timeLimit(.minutes(3)))
     func captionsMatch() throws {
         let pipeline = try StableDiffusionPipeline(loading: Self.model)
         #expect(pipeline.nativeSize.width == 64 && pipeline.nativeSize.height == 64)
         let request = GenerationRequest(
-            images: Self.cases.map { .init(prompt: $0.prompt, seed: 0) }, width: 64, height: 64, steps: 12,
+            images: Self.cases.map { .init(prompt: $0.prompt, seed: 0) }, width: 64, height: 64, steps: 25,
             guidanceScale: 6, sampler: .dpmpp2M, sigmaSchedule: .karras)
         let result = try pipeline.generate(request)
         for (c, image) in zip(Self.cases, result.images) {
