@@ -40,10 +40,14 @@ let package = Package(
             name: "CPNG",
             linkerSettings: [.linkedLibrary("png16")]),
 
+        // The engine's hottest elementwise kernels, in C so that they can be built per vector
+        // width and chosen at load time (Sources/CKernels/include/sdfarm_kernels.h).
+        .target(name: "CKernels"),
+
         // The engine: knows nothing of the farm or the network.
         .target(
             name: "Diffusion",
-            dependencies: ["CBLAS", "CPNG", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CBLAS", "CKernels", "CPNG", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/clip")],
             swiftSettings: strict),
 

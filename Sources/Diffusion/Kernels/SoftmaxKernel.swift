@@ -1,26 +1,13 @@
-/// Row softmax: max, exp(x − max) with the running sum, then one scaling pass.
+import CKernels
+
+/// Row softmax: max, exp(x − max) with the running sum, then one scaling pass — in C
+/// (Sources/CKernels), built per vector width and picked for the CPU at load time; this kernel
+/// is most of the time of SD's 4 096-token self-attention.
 enum SoftmaxKernel {
     /// Softmax of row[0..<valid] in place; row[valid..<width] is set to 0 (causal masking).
     @inline(__always)
     static func row(_ row: UnsafeMutablePointer<Float>, width: Int, valid: Int) {
-        var m = -Float.infinity
-        var i = 0
-        var vmax = Float8(repeating: -.infinity)
-        while i + 8 <= valid { vmax = pointwiseMax(vmax, load8(row + i)); i += 8 }
-        m = vmax.max()
-        while i < valid { m = max(m, row[i]); i += 1 }
-        let vm = Float8(repeating: m)
-        var acc = Float8()
-        var total: Float = 0
-        i = 0
-        while i + 8 <= valid { let e = exp8(load8(row + i) - vm); store8(e, row + i); acc += e; i += 8 }
-        while i < valid { let e = exp8(Float8(repeating: row[i] - m))[0]; row[i] = e; total += e; i += 1 }
-        total += acc.sum()
-        let inv = Float8(repeating: 1 / total)
-        i = 0
-        while i + 8 <= valid { store8(load8(row + i) * inv, row + i); i += 8 }
-        while i < valid { row[i] *= inv[0]; i += 1 }
-        if valid < width { (row + valid).update(repeating: 0, count: width - valid) }
+        sdfarm_softmax_row(row, width, valid)
     }
 
     // rows × width, in place; `validCount(r)` columns of row r take part (the rest become 0).
