@@ -62,9 +62,11 @@ struct BenchKernelsCommand: ParsableCommand {
         }
         let scores = filled([4096, 4096])
         time("softmax [4096,4096] (one head's scores)", bytes: 8.0 * Double(scores.count)) { b.softmax(scores) }
-        let q40 = filled([4096, 40])
-        time("linear [4096,40]·[4096,40]ᵀ (one head's q·kᵀ)", flops: 2.0 * 4096 * 4096 * 40) { b.linear(q40, weight: q40, bias: nil) }
-        let x = filled([2 * 4096, 320]), w = filled([1280, 320])
-        time("linear [8192,320] → 1280", flops: 2.0 * 8192 * 320 * 1280) { b.linear(x, weight: w, bias: nil) }
+        // Inputs are [images, rows, features]: `linear` runs one GEMM per image (so that an image's
+        // numbers do not depend on its batch), and a rank-2 input would be one GEMV per row.
+        let q40 = filled([1, 4096, 40]), k40 = filled([4096, 40])
+        time("linear [1,4096,40]·[4096,40]ᵀ (q·kᵀ, 1 head)", flops: 2.0 * 4096 * 4096 * 40) { b.linear(q40, weight: k40, bias: nil) }
+        let x = filled([2, 4096, 320]), w = filled([1280, 320])
+        time("linear [2,4096,320] → 1280", flops: 2.0 * 8192 * 320 * 1280) { b.linear(x, weight: w, bias: nil) }
     }
 }
