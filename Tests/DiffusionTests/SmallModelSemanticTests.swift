@@ -28,10 +28,12 @@ struct SmallModelSemanticTests {
     /// Enabled now: the single file (no configs: width-32 text encoder, factor-4 VAE, heads and
     /// scaling factor all detected from shapes) must render what the folder renders.
     @Test("the folder and the single file load and give the same 64×64 image", .timeLimit(.minutes(2)))
-    func layoutsAgree() throws {
+    func layoutsAgree() async throws {
         let request = GenerationRequest(prompt: Self.cases[0].prompt, seed: 0, width: 64, height: 64, steps: 4, guidanceScale: 6)
-        let folder = try StableDiffusionPipeline(loading: Self.model).generate(request).images[0]
-        let single = try StableDiffusionPipeline(loading: Self.model + ".safetensors").generate(request).images[0]
+        let (folder, single) = try await offCooperativePool {
+            (try StableDiffusionPipeline(loading: Self.model).generate(request).images[0],
+             try StableDiffusionPipeline(loading: Self.model + ".safetensors").generate(request).images[0])
+        }
         #expect(folder.width == 64 && folder.height == 64)
         let maxDiff = zip(folder.pixels, single.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 0
         print("sdfarm-shapes folder vs single file: max pixel difference \(maxDiff)")
@@ -41,14 +43,16 @@ struct SmallModelSemanticTests {
     @Test(
         "each caption's image has the caption's colours and shape",
         .timeLimit(.minutes(3)))
-    func captionsMatch() throws {
-        let pipeline = try StableDiffusionPipeline(loading: Self.model)
-        #expect(pipeline.nativeSize.width == 64 && pipeline.nativeSize.height == 64)
+    func captionsMatch() async throws {
         let request = GenerationRequest(
             images: Self.cases.map { .init(prompt: $0.prompt, seed: 0) }, width: 64, height: 64, steps: 25,
             guidanceScale: 6, sampler: .dpmpp2M, sigmaSchedule: .karras)
-        let result = try pipeline.generate(request)
-        for (c, image) in zip(Self.cases, result.images) {
+        let (nativeSize, images) = try await offCooperativePool {
+            let pipeline = try StableDiffusionPipeline(loading: Self.model)
+            return (pipeline.nativeSize, try pipeline.generate(request).images)
+        }
+        #expect(nativeSize.width == 64 && nativeSize.height == 64)
+        for (c, image) in zip(Self.cases, images) {
             let got = ShapeScorer.score(image)
             #expect(got.background == c.background, "\(c.prompt): \(got)")
             #expect(got.colour == c.colour, "\(c.prompt): \(got)")
