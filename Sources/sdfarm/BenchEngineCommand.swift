@@ -21,21 +21,13 @@ struct BenchEngineCommand: ParsableCommand {
     @Flag(help: "Skip the text encoder.")
     var skipTextEncoder = false
 
-    @Option(help: "Engine threads (OpenBLAS and Swift kernels).")
-    var threads: Int = 2
-
-    @Option(help: "Timed calls per stage after the profiled warm-up call; the best is reported.")
-    var repeats: Int = 1
-
-    @Flag(help: "Print where the time goes in each stage, operation by operation.")
-    var profile = false
-
-    @Option(help: "JSON written by scripts/bench-reference.py, to print PyTorch's figures and the ratio.")
-    var reference: String?
+    @OptionGroup var options: EngineBenchOptions
+    var threads: Int { options.threads }
+    var repeats: Int { options.repeats }
+    var profile: Bool { options.profile }
+    var reference: String? { options.reference }
 
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1…256") }
-        guard (1...100).contains(repeats) else { throw ValidationError("--repeats must be in 1…100") }
         guard vaeSize == 0 || (vaeSize >= 64 && vaeSize <= 2048 && vaeSize % 8 == 0) else {
             throw ValidationError("--vae-size must be 0 or a multiple of 8 in 64…2048 (got \(vaeSize))")
         }

@@ -15,21 +15,13 @@ struct BenchUNetCommand: ParsableCommand {
     @Option(help: "Image sizes in pixels (square; latents are size/8), comma-separated.")
     var sizes: String = "256,512"
 
-    @Option(help: "Engine threads (OpenBLAS and Swift kernels).")
-    var threads: Int = 2
-
-    @Option(help: "Timed calls per size after the warm-up call; the best is reported.")
-    var repeats: Int = 1
-
-    @Flag(help: "Print where the time goes, operation by operation (from the warm-up call).")
-    var profile = false
-
-    @Option(help: "JSON written by scripts/bench-reference.py, to print PyTorch's times and the ratio.")
-    var reference: String?
+    @OptionGroup var options: EngineBenchOptions
+    var threads: Int { options.threads }
+    var repeats: Int { options.repeats }
+    var profile: Bool { options.profile }
+    var reference: String? { options.reference }
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard try !BenchSizes.parse(sizes).isEmpty else { throw ValidationError("--sizes names no size") }
     }
 
