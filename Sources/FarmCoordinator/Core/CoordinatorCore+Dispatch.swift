@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
@@ -31,7 +32,7 @@ extension CoordinatorCore {
             return
         }
         let waiting = queued.compactMap { q -> DispatchPolicy.Waiting? in
-            guard let key = BatchKey(encoded: q.batchKey) else { return nil }
+            guard let key = RenderSettings(batchKey: q.batchKey) else { return nil }
             return DispatchPolicy.Waiting(key: key, queued: q.queued, priority: q.topPriority)
         }
         let plan = dispatchPolicy.plan(offers: offers, queue: waiting, connectedModels: connectedModels)
@@ -49,7 +50,7 @@ extension CoordinatorCore {
         let now = clock.now()
         let claimed: [ClaimedItem]
         do {
-            claimed = try await store.claim(worker: id, batchKey: a.key.encoded, limit: count, leaseDuration: ttl, now: now)
+            claimed = try await store.claim(worker: id, batchKey: a.key.batchKey, limit: count, leaseDuration: ttl, now: now)
         } catch {
             logger.error("dispatch: claim for \(id.rawValue) failed: \(error)")
             return

@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
@@ -39,7 +40,32 @@ extension CoordinatorCore {
         await dispatch()
     }
 
-    /// A worker could not render an item.
+    /// A worker reports that it could not render an item.
+    public func workerFailure(id: WorkerID, lease: LeaseRef, _ failure: RenderFailure) async {
+        let cause = FailureCause(failure.kind)
+        if cause == .cancelled {
+            await workerStopped(id: id, lease: lease, message: failure.message)
+        } else {
+            await workerFailure(id: id, lease: lease, cause: cause, message: failure.description)
+        }
+    }
+
+    /// The worker stopped a render unfinished: the item goes back as it was (no attempt used,
+    /// nothing counted), unless the lease is no longer the worker's.
+    func workerStopped(id: WorkerID, lease: LeaseRef, message: String) async {
+        let job = workers[id]?.leases[lease]?.job ?? 0
+        let token = LeaseToken(item: ItemID(lease.item), fence: lease.fence)
+        do {
+            _ = try await store.unclaim([token], worker: id, now: clock.now())
+        } catch {
+            logger.error("item \(lease.item) stopped by \(id.rawValue) (\(message)) not put back; its lease will expire: \(error)")
+        }
+        forgetLease(lease, of: id, succeeded: false)
+        if job != 0 { await publishJob(job) }
+        await dispatch()
+    }
+
+    /// An item failed on a worker, for `cause`.
     public func workerFailure(id: WorkerID, lease: LeaseRef, cause: FailureCause, message: String) async {
         let now = clock.now()
         let info = workers[id]?.leases[lease]
@@ -51,7 +77,7 @@ extension CoordinatorCore {
         switch cause {
         case .job: kind = .permanent
         case .outOfMemory: kind = .outOfMemory
-        case .worker, .leaseLost, .coordinator: kind = .transient
+        case .worker, .leaseLost, .coordinator, .cancelled: kind = .transient
         }
         if case .failForGood = decision.item { kind = .permanent }
         if case .retrySmaller(let limit) = decision.item, var entry = workers[id] {

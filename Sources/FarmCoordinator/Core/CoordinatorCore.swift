@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 import Logging
@@ -18,7 +19,7 @@ public actor CoordinatorCore {
     var workers: [WorkerID: WorkerEntry] = [:]
     var ledger: FailureLedger
     var counters = FarmMetrics()
-    var waitReasons: [BatchKey: DispatchPolicy.WaitReason] = [:]
+    var waitReasons: [RenderSettings: DispatchPolicy.WaitReason] = [:]
     var nextConnection = 0
     var nextBatch = 0
     var dispatching = false

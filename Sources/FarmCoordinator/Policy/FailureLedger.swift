@@ -59,7 +59,7 @@ public struct FailureLedger: Sendable, Equatable {
         switch cause {
         case .job:
             return Decision(item: .failForGood(reason: message), newlyBlocked: [])
-        case .coordinator:
+        case .coordinator, .cancelled:
             return Decision(item: .retry, newlyBlocked: [])
         case .outOfMemory:
             return Decision(item: .retrySmaller(batchLimit: max(1, batchSize / 2)), newlyBlocked: [])
