@@ -20,6 +20,10 @@ struct WorkerSubcommand: AsyncParsableCommand {
     @Option(help: "Directory of checkpoints (folders or .safetensors files).") var models = "./models"
     @Option(name: .customLong("max-batch"), help: "Most images per batch.") var maxBatch = 1
     @Option(help: "Threads for the engine.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(
+        name: .customLong("max-memory"),
+        help: "Memory the engine's tensors may hold, e.g. 12G (default: no limit). A batch above it is reported out of memory and the coordinator retries it smaller.")
+    var maxMemory: ByteSize?
     @Option(help: "Where finished results wait until acknowledged (default: ./sdfarm-worker/NAME/outbox).") var outbox: String?
     @Flag(name: .customLong("synthetic-engine"), help: ArgumentHelp("Return synthetic bytes instead of images (for testing the farm).", visibility: .hidden))
     var syntheticEngine = false
@@ -31,6 +35,7 @@ struct WorkerSubcommand: AsyncParsableCommand {
         guard (1...64).contains(maxBatch) else { throw ValidationError("--max-batch must be 1 to 64") }
         guard (1...1024).contains(threads) else { throw ValidationError("--threads must be 1 to 1024") }
         guard (0...60_000).contains(syntheticStepMS) else { throw ValidationError("--synthetic-step-ms must be 0 to 60000") }
+        if let maxMemory, maxMemory.bytes < 1 { throw ValidationError("--max-memory must be more than 0") }
     }
 
     func run() async throws {
@@ -49,13 +54,13 @@ struct WorkerSubcommand: AsyncParsableCommand {
         if syntheticEngine {
             engine = syntheticStepMS > 0 ? PacedSyntheticEngine(stepDelay: .milliseconds(syntheticStepMS)) : SyntheticEngine()
         } else {
-            engine = DiffusionEngineHost(catalog: catalog, threads: threads)
+            engine = DiffusionEngineHost(catalog: catalog, threads: threads, memoryLimit: maxMemory?.bytes)
         }
         let outboxPath = outbox ?? "./sdfarm-worker/\(workerName)/outbox"
         let agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: outboxPath), maxBatch: maxBatch, logger: logger)
         guard workerName.utf8.count <= WireLimits.maxName, !workerName.isEmpty else { throw CLIError("--name must be 1 to \(WireLimits.maxName) bytes") }
         let hello = Hello(
-            name: workerName, device: device.name, memoryBytes: ProcessInfo.processInfo.physicalMemory, threads: UInt16(threads), maxBatch: UInt16(maxBatch),
+            name: workerName, device: device.name, memoryBytes: maxMemory.map { UInt64($0.bytes) } ?? ProcessInfo.processInfo.physicalMemory, threads: UInt16(threads), maxBatch: UInt16(maxBatch),
             models: catalog.models.prefix(WireLimits.maxModels).map {
                 Hello.Model(name: $0.name, sha256: Digest.bytes(hex: $0.sha256) ?? [UInt8](repeating: 0, count: 32))
             })

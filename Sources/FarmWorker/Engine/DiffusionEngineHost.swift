@@ -16,10 +16,13 @@ public struct DiffusionEngineHost: ImageEngine {
     private let models = LoadedModelSlot()
     private let queue = DispatchQueue(label: "sdfarm.engine")
 
-    /// `threads`, when given, sets the engine's thread count (OpenBLAS and Swift kernels).
-    public init(catalog: ModelCatalog, threads: Int? = nil) {
+    /// `threads`, when given, sets the engine's thread count (OpenBLAS and Swift kernels);
+    /// `memoryLimit`, the bytes the engine's tensors may hold (`EngineMemory.limit`): a batch
+    /// above it fails as out of memory, and the coordinator retries it smaller.
+    public init(catalog: ModelCatalog, threads: Int? = nil, memoryLimit: Int? = nil) {
         self.catalog = catalog
         if let threads { EngineThreads.set(threads) }
+        if let memoryLimit { EngineMemory.limit = memoryLimit }
     }
 
     public func render(
@@ -64,7 +67,11 @@ public struct DiffusionEngineHost: ImageEngine {
         } catch let error as RenderFailure {
             throw error
         } catch let error as PipelineError {
-            throw error.kind == .invalidRequest ? RenderFailure.invalidRequest(error.message) : RenderFailure.worker(error.message)
+            switch error.kind {
+            case .invalidRequest: throw RenderFailure.invalidRequest(error.message)
+            case .outOfMemory: throw RenderFailure.outOfMemory(error.message)
+            case .model: throw RenderFailure.worker(error.message)
+            }
         } catch {
             throw RenderFailure.worker("\(error)")
         }
