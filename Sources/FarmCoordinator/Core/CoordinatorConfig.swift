@@ -8,10 +8,23 @@ public struct CoordinatorConfig: Sendable {
     /// After a worker disconnects, its leases run this much longer (so a worker that comes
     /// straight back can still deliver from its outbox) before they are requeued.
     public var disconnectGrace: TimeInterval = 5
-    /// Failure accounting (item gives up after failing on this many different workers).
-    public var itemGivesUpAfterWorkers = 3
     /// Batch keys looked at per dispatch round.
     public var queueScanLimit = 200
+    /// Below this many free bytes on the result disk the coordinator claims no new work and
+    /// asks workers to keep their results until space returns (docs/operations.md). 1 GiB:
+    /// a few thousand 512×512 PNGs with their latents, minutes of a busy farm's output —
+    /// room to finish what is in flight and for the operator to react — and small next to
+    /// any disk meant for results. A percentage would be a terabyte on a large array and
+    /// nothing on a small one; what matters is the absolute room for results in flight.
+    public var minFreeSpace: Int64 = 1 << 30
+    /// How the free space is measured (a test injects its own).
+    public var freeSpace: any FreeSpaceProbe = StatvfsFreeSpace()
+    /// How long a worker waits before resending a result the coordinator could not record
+    /// (job store down, result disk full).
+    public var resultRetryAfter: TimeInterval = 5
+    /// Identical error lines are written at most once per this many seconds (with a count of
+    /// those left out).
+    public var repeatedErrorInterval: TimeInterval = 60
 
     public init() {}
 }

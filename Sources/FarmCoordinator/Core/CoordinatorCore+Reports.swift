@@ -3,9 +3,9 @@ import Foundation
 
 extension CoordinatorCore {
     /// A worker's result, already written into the result store (`png`, and `latents` when
-    /// sent). Records it and answers the worker: accepted (drop it from the outbox) or
-    /// refused (not wanted). Answers nothing if the store cannot be reached: the worker keeps
-    /// the result and sends it again.
+    /// sent). Records it and answers the worker: accepted (drop it from the outbox), refused
+    /// (not wanted), or — when the store cannot record it now — retry later (keep it and
+    /// send it again after a while; its lease is kept alive meanwhile).
     public func workerResult(id: WorkerID, lease: LeaseRef, png: StoredResult, latents: StoredResult?) async {
         let now = clock.now()
         let token = LeaseToken(item: ItemID(lease.item), fence: lease.fence)
@@ -13,8 +13,10 @@ extension CoordinatorCore {
         let outcome: CompletionOutcome
         do {
             outcome = try await store.complete(token, worker: id, result: result, now: now)
+            storeWorked()
         } catch {
-            logger.error("result of item \(lease.item) from \(id.rawValue) not recorded: \(error)")
+            storeFailed("complete", "result of item \(lease.item) fence \(lease.fence) from \(id.rawValue)", error)
+            askToResend(lease, of: id, reason: "the coordinator cannot record results now: \(error)")
             return
         }
         let link = workers[id]?.link
@@ -23,9 +25,6 @@ extension CoordinatorCore {
         case .completed:
             counters.itemsDone += 1
             workers[id]?.imagesDone += 1
-            if let job {
-                _ = ledger.recordSuccess(item: lease.item, job: job, worker: id.rawValue, now: now)
-            }
             link?.send(.resultAccepted(lease))
         case .alreadyCompleted:
             link?.send(.resultAccepted(lease))
@@ -39,36 +38,50 @@ extension CoordinatorCore {
         await dispatch()
     }
 
+    /// The coordinator could not keep a result it received (its result disk is full or
+    /// failing): its own fault, counted against nobody. The worker keeps the result and
+    /// sends it again later.
+    public func resultNotStored(id: WorkerID, lease: LeaseRef, reason: String) async {
+        checkDisk()
+        logRepeated(.error, "result disk: cannot store results: \(reason)")
+        askToResend(lease, of: id, reason: "the coordinator cannot store results now: \(reason)")
+    }
+
+    /// Tells the worker to keep the result and resend it after `resultRetryAfter`; the lease
+    /// stays in hand and is renewed past its usual ceiling while the result waits.
+    func askToResend(_ lease: LeaseRef, of id: WorkerID, reason: String) {
+        counters.resultsDeferred += 1
+        workers[id]?.leases[lease]?.resultWaiting = true
+        workers[id]?.link.send(.resultRetryLater(lease, after: config.resultRetryAfter, reason: reason))
+    }
+
     /// A worker could not render an item.
     public func workerFailure(id: WorkerID, lease: LeaseRef, cause: FailureCause, message: String) async {
         let now = clock.now()
         let info = workers[id]?.leases[lease]
         let batchSize = info.flatMap { workers[id]?.batches[$0.batch]?.size } ?? 1
-        let job = info?.job ?? 0
-        let decision = ledger.recordFailure(
-            item: lease.item, job: job, worker: id.rawValue, cause: cause, batchSize: batchSize, message: message, now: now)
-        var kind: FailureKind
-        switch cause {
-        case .job: kind = .permanent
-        case .outOfMemory: kind = .outOfMemory
-        case .worker, .leaseLost, .coordinator: kind = .transient
-        }
-        if case .failForGood = decision.item { kind = .permanent }
-        if case .retrySmaller(let limit) = decision.item, var entry = workers[id] {
+        let job = info?.job
+        let verdict = FailureVerdict(cause: cause, batchSize: batchSize)
+        if let limit = verdict.batchLimit, var entry = workers[id] {
             entry.batchLimit = min(entry.batchLimit, limit)
             workers[id] = entry
         }
-        let reason: String
-        if case .failForGood(let r) = decision.item { reason = r } else { reason = message }
         let token = LeaseToken(item: ItemID(lease.item), fence: lease.fence)
-        do {
-            let outcome = try await store.fail(token, worker: id, kind: kind, message: "\(id.rawValue): \(reason)", now: now)
+        let context = "failure of item \(lease.item) fence \(lease.fence) from \(id.rawValue)"
+        switch verdict.record {
+        case .fail(let kind):
+            let outcome = await storeCall("fail", context) {
+                try await store.fail(token, worker: id, kind: kind, message: "\(id.rawValue): \(message)", now: now)
+            }
             if outcome == .failed { counters.itemsFailed += 1 }
-        } catch {
-            logger.error("failure of item \(lease.item) from \(id.rawValue) not recorded: \(error)")
+        case .release:
+            let ended = await storeCall("release", context) { try await store.release([token], worker: id, now: now) }
+            counters.itemsFailed += ended?.filter { $0.newState == .failed }.count ?? 0
+        case .unclaim:
+            _ = await storeCall("unclaim", context) { try await store.unclaim([token], worker: id, now: now) }
         }
         forgetLease(lease, of: id, succeeded: false)
-        if job != 0 { await publishJob(job) }
+        if let job { await publishJob(job) }
         await dispatch()
     }
 
@@ -79,7 +92,8 @@ extension CoordinatorCore {
 
     func publishJob(_ job: Int64) async {
         guard await progress.watcherCount(job: job) > 0,
-            let record = try? await store.job(JobID(job))
+            let record = await storeCall("job", "progress of job \(job) for its watchers", heals: false, { try await store.job(JobID(job)) }),
+            let record
         else { return }
         await progress.publish(.job(record), job: job, key: "job")
         if record.state.isFinished {

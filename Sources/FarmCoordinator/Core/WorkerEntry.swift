@@ -27,6 +27,9 @@ struct LeaseInfo {
     var claimedAt: Date
     var ttl: TimeInterval
     var expires: Date
+    /// The worker sent the result and was asked to resend it later (the coordinator could
+    /// not record it): renewed without the usual ceiling until it is delivered.
+    var resultWaiting = false
 }
 
 struct BatchInfo {
