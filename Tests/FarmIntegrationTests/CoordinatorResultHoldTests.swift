@@ -1,5 +1,9 @@
 import FarmStore
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @testable import FarmCoordinator
@@ -114,5 +118,65 @@ struct CoordinatorResultHoldTests {
         #expect(engine.calls.flatMap(\.items).count == 2)
         #expect(await farm.core.metrics().leaseExpiries == 0)
         try await farm.eventually("outbox drained") { try w.agent.outbox.pending().isEmpty }
+    }
+
+    @Test func noSpaceWritingResultsBlamesNobodyAndHoldsWorkUntilSpaceIsFreed() async throws {
+        let disk = FakeFreeSpace(4096)
+        var config = Self.config(free: disk)
+        config.minFreeSpace = 0
+        let farm = try await FarmHarness.make(config: config)
+        defer { Task { await farm.cleanUp() } }
+        let job = try await farm.submit(8)
+        let a = RecordingLink(), b = RecordingLink(), good = RecordingLink()
+        _ = try await farm.core.workerConnected(id: "a", name: "a", capabilities: farm.capabilities(maxBatch: 2), link: a)
+        _ = try await farm.core.workerConnected(id: "b", name: "b", capabilities: farm.capabilities(maxBatch: 2), link: b)
+        await farm.core.workerCredit(id: "a", items: 2)
+        await farm.core.workerCredit(id: "b", items: 2)
+        // Three ENOSPC each, as the probe of issue 13 saw them.
+        let enospc = ResultStoreError(.io(operation: "write", errno: ENOSPC), path: farm.core.results.root + "/tmp/x.png")
+        for (id, link) in [(WorkerID("a"), a), (WorkerID("b"), b)] {
+            let leases = try #require(link.batches.first).items.map(\.lease)
+            for lease in leases + [leases[0]] {
+                await farm.core.resultNotStored(id: id, lease: lease, error: enospc)
+            }
+            #expect(link.sent.filter { if case .resultRetryLater = $0 { true } else { false } }.count == 3)
+        }
+        // Held: no new work, and status says why.
+        _ = try await farm.core.workerConnected(id: "good", name: "good", capabilities: farm.capabilities(maxBatch: 2), link: good)
+        await farm.core.workerCredit(id: "good", items: 2)
+        #expect(good.batches.isEmpty)
+        let why = try #require(await farm.core.summary(of: try await farm.job(job)).waiting)
+        #expect(why.contains("results cannot be written (write: No space left on device)"), "\(why)")
+        await farm.core.tick()
+        #expect(good.batches.isEmpty, "the same free space: still held")
+
+        // Space is freed: work flows again; another worker's success blocks nobody.
+        disk.free = 1 << 30
+        await farm.core.tick()
+        let batch = try #require(good.batches.first)
+        for item in batch.items {
+            await farm.core.workerResult(
+                id: "good", lease: item.lease, png: StoredResult(sha256: String(repeating: "ab", count: 32), size: 1, location: "x"),
+                latents: nil)
+        }
+        #expect(try await farm.store.blockedWorkers(job: job).isEmpty)
+        for item in try await farm.store.items(ItemFilter(job: job)) {
+            #expect(try await farm.store.failures(of: item.id).isEmpty)
+            #expect(item.attempt == 1)
+        }
+        #expect(try await farm.job(job).progress.leased == 4, "a's and b's results still count as theirs to deliver")
+    }
+
+    @Test func theReserveClearsAWriteFailureOnlyWhenSpaceIsFreed() {
+        var disk = DiskReserve(minFree: 0)
+        disk.measured(100)
+        #expect(!disk.isLow)
+        disk.writeFailed("write: No space left on device")
+        #expect(disk.isLow)
+        disk.measured(100)
+        #expect(disk.isLow)
+        disk.measured(5000)
+        #expect(!disk.isLow)
+        #expect(disk.summary == nil)
     }
 }

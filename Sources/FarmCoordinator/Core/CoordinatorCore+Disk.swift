@@ -6,10 +6,10 @@ extension CoordinatorCore {
     func checkDisk() {
         let wasLow = disk.isLow
         do {
-            disk.free = try config.freeSpace.freeBytes(at: results.root)
+            disk.measured(try config.freeSpace.freeBytes(at: results.root))
             disk.probeError = nil
         } catch {
-            disk.free = nil
+            disk.measured(nil)
             disk.probeError = "\(error)"
             logRepeated(.warning, "cannot measure the free space of \(results.root): \(error)")
         }

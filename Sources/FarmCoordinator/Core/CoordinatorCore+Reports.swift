@@ -1,6 +1,12 @@
 import FarmStore
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension CoordinatorCore {
     /// A worker's result, already written into the result store (`png`, and `latents` when
     /// sent). Records it and answers the worker: accepted (drop it from the outbox), refused
@@ -38,13 +44,19 @@ extension CoordinatorCore {
         await dispatch()
     }
 
-    /// The coordinator could not keep a result it received (its result disk is full or
-    /// failing): its own fault, counted against nobody. The worker keeps the result and
-    /// sends it again later.
-    public func resultNotStored(id: WorkerID, lease: LeaseRef, reason: String) async {
+    /// The coordinator could not keep a result it received (its result disk is below its
+    /// reserve, full or failing): its own fault, counted against nobody. The worker keeps the
+    /// result and sends it again later; until space is freed no new work is handed out.
+    public func resultNotStored(id: WorkerID, lease: LeaseRef, error: ResultStoreError) async {
         checkDisk()
-        logRepeated(.error, "result disk: cannot store results: \(reason)")
-        askToResend(lease, of: id, reason: "the coordinator cannot store results now: \(reason)")
+        if case .io(let operation, let code) = error.kind, operation != ResultStoreError.reserveOperation {
+            // Without the file's name (a fresh temporary one each time), so repeats are alike.
+            let reason = "\(operation): \(String(cString: strerror(code)))"
+            if !disk.isLow { logger.error("result disk: a write failed (\(reason)): taking no results until space is freed") }
+            disk.writeFailed(reason)
+            logRepeated(.error, "result disk \(results.root): cannot store results: \(reason)")
+        }
+        askToResend(lease, of: id, reason: "the coordinator cannot store results now: \(error)")
     }
 
     /// Tells the worker to keep the result and resend it after `resultRetryAfter`; the lease

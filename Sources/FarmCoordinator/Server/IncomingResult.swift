@@ -26,7 +26,7 @@ struct IncomingResult {
         try reassembly.begin(b)
         problem = nil
         guard accepting else {
-            fail(ResultStoreError(.io(operation: "reserve free space for", errno: ENOSPC), path: results.root))
+            fail(ResultStoreError.belowReserve(results.root))
             return
         }
         do {

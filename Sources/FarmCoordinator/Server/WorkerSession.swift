@@ -68,7 +68,7 @@ struct WorkerSession {
                             // The coordinator's disk (full, failing, or below its reserve): its own
                             // fault, counted against nobody; the worker keeps the result and
                             // resends it later.
-                            await core.resultNotStored(id: id, lease: lease, reason: "\(error)")
+                            await core.resultNotStored(id: id, lease: lease, error: error)
                         } else {
                             // A bad digest or an oversized result: a failed try on this worker.
                             await core.workerFailure(id: id, lease: lease, cause: .worker, message: "\(error)")

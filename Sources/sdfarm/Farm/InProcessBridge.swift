@@ -125,7 +125,7 @@ final class InProcessBridge: Sendable {
             // worker's.
             let lease = LeaseRef(item: entry.item, fence: entry.fence)
             guard await core.acceptsResults() else {
-                await core.resultNotStored(id: worker, lease: lease, reason: "the result disk is below its free-space reserve")
+                await core.resultNotStored(id: worker, lease: lease, error: .belowReserve(core.results.root))
                 return
             }
             let results = core.results
@@ -135,7 +135,7 @@ final class InProcessBridge: Sendable {
                 await core.workerResult(id: worker, lease: lease, png: storedPNG, latents: storedLatents)
             } catch let error as ResultStoreError {
                 if case .io = error.kind {
-                    await core.resultNotStored(id: worker, lease: lease, reason: "\(error)")
+                    await core.resultNotStored(id: worker, lease: lease, error: error)
                 } else {
                     await core.workerFailure(id: worker, lease: lease, cause: .worker, message: "\(error)")
                     pipe.yield(.resultRefused(item: entry.item, fence: entry.fence, reason: "\(error)"))
