@@ -61,4 +61,16 @@ struct CoordinatorDiskWireTests {
         await farm.stop()
         await farm.farm.cleanUp()
     }
+
+    @Test func aClientRequestTheStoreFailsIsCountedAndShown() async throws {
+        let faulty = Box<FaultyStore>()
+        let farm = try await LoopbackFarm(farm: try await FarmHarness.make(wrap: { faulty.set(FaultyStore($0)) }))
+        faulty.value.mode = .readOnly
+        await #expect(throws: FarmClientError.self) { _ = try await farm.submit(2) }
+        let metrics = await farm.farm.core.metrics()
+        #expect(metrics.storeErrors["submit"] == 1)
+        #expect(metrics.storeHealthy == false)
+        await farm.stop()
+        await farm.farm.cleanUp()
+    }
 }

@@ -29,6 +29,12 @@ extension CoordinatorCore {
         logRepeated(.error, "store \(operation) failed (\(context)): \(error)")
     }
 
+    /// A client's request failed in the store itself (not a mistake of the client's): logged,
+    /// counted and shown like any other store failure.
+    public func clientRequestFailed(_ error: StoreError) {
+        storeFailed(error.operation.isEmpty ? "client request" : error.operation, "a client's request", error)
+    }
+
     /// A write succeeded outside `storeCall`: the store may be healthy again.
     func storeWorked() {
         storeHealth.wrote(now: clock.now())

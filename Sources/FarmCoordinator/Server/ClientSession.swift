@@ -43,7 +43,7 @@ struct ClientSession {
                 default:
                     // The store itself failed (connection, database): an internal error, and
                     // this connection ends (the client sees why).
-                    logger.error("a client request failed in the job store: \(error)")
+                    await core.clientRequestFailed(error)
                     writer.send(ErrorMessage(.internalError, "the coordinator's job store failed: \(error)"))
                     throw error
                 }
