@@ -16,6 +16,7 @@ struct CoordinatorDiskWireTests {
         let disk = FakeFreeSpace(1 << 40)
         var config = CoordinatorConfig.forTests(free: disk)
         config.resultRetryAfter = 0.05
+        config.resultRetryAfterMax = 0.05
         let farm = try await LoopbackFarm(farm: try await FarmHarness.make(config: config))
         let engine = FakeEngine()
         engine.hold()

@@ -18,6 +18,7 @@ struct CoordinatorResultHoldTests {
     static func config(free: FakeFreeSpace) -> CoordinatorConfig {
         var config = CoordinatorConfig.forTests(free: free)
         config.resultRetryAfter = 0.02
+        config.resultRetryAfterMax = 0.02
         return config
     }
 

@@ -97,6 +97,33 @@ struct CoordinatorStoreErrorTests {
         #expect(await core.metrics().storeErrors["claim"] == 42)
     }
 
+    @Test func theResendDelayGrowsWithTheOutageUpToItsCap() async throws {
+        let faulty = Box<FaultyStore>()
+        let farm = try await FarmHarness.make(wrap: { faulty.set(FaultyStore($0)) })
+        defer { Task { await farm.cleanUp() } }
+        _ = try await farm.submit(2)
+        let link = RecordingLink()
+        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
+        await farm.core.workerCredit(id: "w", items: 2)
+        let leases = try #require(link.batches.first).items.map(\.lease)
+        let png = StoredResult(sha256: String(repeating: "cd", count: 32), size: 1, location: "x")
+        faulty.value.mode = .down
+        var delays: [Double] = []
+        for seconds in [0.0, 40, 400] {
+            farm.clock.advance(by: seconds)
+            await farm.core.workerResult(id: "w", lease: leases[0], png: png, latents: nil)
+            if case .resultRetryLater(_, let after, let reason) = link.sent.last {
+                delays.append(after)
+                #expect(reason.contains("Connection refused"))
+            }
+        }
+        #expect(delays == [5, 10, 30])
+        // Back to health: the item is recorded on the next resend.
+        faulty.value.mode = .healthy
+        await farm.core.workerResult(id: "w", lease: leases[0], png: png, latents: nil)
+        #expect(link.sent.last == .resultAccepted(leases[0]))
+    }
+
     @Test func theLineLimiterCountsWhatItLeavesOut() {
         var limiter = RepeatedLineLimiter(interval: 10)
         let t = Date(timeIntervalSince1970: 0)

@@ -20,8 +20,11 @@ public struct CoordinatorConfig: Sendable {
     /// How the free space is measured (a test injects its own).
     public var freeSpace: any FreeSpaceProbe = StatvfsFreeSpace()
     /// How long a worker waits before resending a result the coordinator could not record
-    /// (job store down, result disk full).
+    /// (job store down, result disk full): `resultRetryAfter` at first, a quarter of the
+    /// trouble's age as it lasts, never more than `resultRetryAfterMax` — a long outage
+    /// does not make every worker upload its whole outbox every few seconds.
     public var resultRetryAfter: TimeInterval = 5
+    public var resultRetryAfterMax: TimeInterval = 30
     /// Identical error lines are written at most once per this many seconds (with a count of
     /// those left out).
     public var repeatedErrorInterval: TimeInterval = 60

@@ -13,6 +13,7 @@ extension CoordinatorCore {
             disk.probeError = "\(error)"
             logRepeated(.warning, "cannot measure the free space of \(results.root): \(error)")
         }
+        diskLowSince = disk.isLow ? (diskLowSince ?? clock.now()) : nil
         if disk.isLow, !wasLow, let summary = disk.summary {
             logger.error("\(summary)")
         } else if wasLow, !disk.isLow {

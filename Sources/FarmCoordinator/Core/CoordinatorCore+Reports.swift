@@ -54,6 +54,7 @@ extension CoordinatorCore {
             let reason = "\(operation): \(String(cString: strerror(code)))"
             if !disk.isLow { logger.error("result disk: a write failed (\(reason)): taking no results until space is freed") }
             disk.writeFailed(reason)
+            diskLowSince = diskLowSince ?? clock.now()
             logRepeated(.error, "result disk \(results.root): cannot store results: \(reason)")
         }
         askToResend(lease, of: id, reason: "the coordinator cannot store results now: \(error)")
@@ -64,7 +65,17 @@ extension CoordinatorCore {
     func askToResend(_ lease: LeaseRef, of id: WorkerID, reason: String) {
         counters.resultsDeferred += 1
         workers[id]?.leases[lease]?.resultWaiting = true
-        workers[id]?.link.send(.resultRetryLater(lease, after: config.resultRetryAfter, reason: reason))
+        workers[id]?.link.send(.resultRetryLater(lease, after: resendDelay(), reason: reason))
+    }
+
+    /// `resultRetryAfter`, growing to a quarter of how long the store or the result disk has
+    /// been in trouble, at most `resultRetryAfterMax`.
+    func resendDelay() -> TimeInterval {
+        let base = config.resultRetryAfter
+        let starts = [storeHealth.problem?.since, diskLowSince].compactMap { $0 }
+        guard let start = starts.min() else { return base }
+        let age = clock.now().timeIntervalSince(start)
+        return min(max(base, age / 4), max(base, config.resultRetryAfterMax))
     }
 
     /// A worker could not render an item.

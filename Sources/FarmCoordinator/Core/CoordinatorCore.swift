@@ -19,6 +19,8 @@ public actor CoordinatorCore {
     var counters = FarmMetrics()
     var storeHealth = StoreHealth()
     var disk: DiskReserve
+    /// When the result disk went below its reserve (or a write failed); nil while it has room.
+    var diskLowSince: Date?
     var repeatedLines: RepeatedLineLimiter
     var waitReasons: [BatchKey: DispatchPolicy.WaitReason] = [:]
     var nextConnection = 0
