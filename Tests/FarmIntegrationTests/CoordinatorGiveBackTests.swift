@@ -75,6 +75,38 @@ struct CoordinatorDispatchBlockTests {
         #expect(try await farm.job(top).progress.leased == 0)
     }
 
+    @Test func blocksComeFromTheStoreAndSurviveARestart() async throws {
+        let farm = try await FarmHarness.make()
+        let job = try await farm.submit(8)
+        let bad = RecordingLink(), good = RecordingLink()
+        _ = try await farm.core.workerConnected(id: "bad", name: "bad", capabilities: farm.capabilities(maxBatch: 4), link: bad)
+        await farm.core.workerCredit(id: "bad", items: 3)
+        for item in try #require(bad.batches.first).items {
+            await farm.core.workerFailure(id: "bad", lease: item.lease, cause: .worker, message: "NaN in the U-Net")
+        }
+        _ = try await farm.core.workerConnected(id: "good", name: "good", capabilities: farm.capabilities(maxBatch: 1), link: good)
+        await farm.core.workerCredit(id: "good", items: 1)
+        let first = try #require(good.batches.first?.items.first)
+        await farm.core.workerResult(
+            id: "good", lease: first.lease, png: StoredResult(sha256: String(repeating: "ab", count: 32), size: 1, location: "x"),
+            latents: nil)
+        #expect(try await farm.store.blockedWorkers(job: job).map(\.worker) == ["bad"])
+
+        // A new coordinator on the same database knows the block: nothing of the job for
+        // "bad", and `why` says so once "bad" is the only worker holding the model.
+        let again = try await farm.restarted()
+        defer { Task { await again.cleanUp() } }
+        let link = RecordingLink()
+        _ = try await again.core.workerConnected(id: "bad", name: "bad", capabilities: again.capabilities(maxBatch: 4), link: link)
+        await again.core.workerCredit(id: "bad", items: 4)
+        #expect(link.batches.isEmpty)
+        let why = await again.core.summary(of: try await again.job(job)).waiting
+        #expect(why == "every worker holding \(again.model) is blocked for this job")
+        // Lifted by hand: work flows at once.
+        #expect(try await again.core.unblock(job: job, worker: "bad") == 1)
+        #expect(link.batches.count == 1)
+    }
+
     @Test func thePolicySkipsPairsRuledOut() {
         let policy = DispatchPolicy()
         let a = BatchKey(model: "m", width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
