@@ -28,6 +28,33 @@ struct CoordinatorGiveBackTests {
         #expect(try await farm.job(job).progress == JobProgress(total: 2, queued: 2))
     }
 
+    @Test func aWorkerThatHeartbeatsWhileStuckStillLosesItsItemsAtTheCeiling() async throws {
+        let farm = try await FarmHarness.make()
+        defer { Task { await farm.cleanUp() } }
+        let job = try await farm.submit(2)
+        let link = RecordingLink()
+        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
+        await farm.core.workerCredit(id: "w", items: 2)
+        let batch = try #require(link.batches.first)
+        // Heartbeats every 10 s and ticks every second, well past claim + 4 × TTL.
+        let ceiling = CoordinatorConfig().lease.ceilingFactor * batch.leaseTTL
+        var elapsed = 0.0
+        while elapsed < ceiling + 20 {
+            for _ in 0..<10 {
+                farm.clock.advance(by: 1)
+                elapsed += 1
+                await farm.core.tick()
+            }
+            await farm.core.workerHeartbeat(id: "w")
+        }
+        #expect(await farm.core.metrics().leaseExpiries == 2)
+        let cancelled = link.sent.flatMap { command -> [LeaseRef] in if case .cancel(let refs) = command { refs } else { [] } }
+        #expect(Set(cancelled) == Set(batch.items.map(\.lease)))
+        for item in try await farm.store.items(ItemFilter(job: job)) {
+            #expect(item.attempt == 2)
+        }
+    }
+
     @Test func aSilentWorkersItemsGoBackAtOnceNotAfterAGrace() async throws {
         let farm = try await FarmHarness.make()
         defer { Task { await farm.cleanUp() } }

@@ -168,6 +168,29 @@ struct CoordinatorResultHoldTests {
         #expect(try await farm.job(job).progress.leased == 4, "a's and b's results still count as theirs to deliver")
     }
 
+    @Test func aDeferredResultNobodyResendsStopsHoldingItsItem() async throws {
+        var config = Self.config(free: FakeFreeSpace(1 << 40))
+        config.resultHoldLimit = 100
+        let farm = try await FarmHarness.make(config: config)
+        defer { Task { await farm.cleanUp() } }
+        let job = try await farm.submit(1)
+        let link = RecordingLink()
+        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 1), link: link)
+        await farm.core.workerCredit(id: "w", items: 1)
+        let lease = try #require(link.batches.first?.items.first).lease
+        await farm.core.resultNotStored(id: "w", lease: lease, error: .belowReserve(farm.core.results.root))
+        // The worker heartbeats on but never sends the result again: past the hold limit the
+        // usual ceiling applies and the item goes back to the queue.
+        for _ in 0..<60 {
+            farm.clock.advance(by: 10)
+            await farm.core.workerHeartbeat(id: "w")
+            await farm.core.tick()
+        }
+        #expect(await farm.core.metrics().leaseExpiries == 1)
+        #expect(try await farm.job(job).progress.queued + farm.job(job).progress.leased == 1)
+        #expect(try #require(try await farm.store.items(ItemFilter(job: job)).first).attempt == 2)
+    }
+
     @Test func theReserveClearsAWriteFailureOnlyWhenSpaceIsFreed() {
         var disk = DiskReserve(minFree: 0)
         disk.measured(100)

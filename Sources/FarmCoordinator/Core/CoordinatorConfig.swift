@@ -25,6 +25,10 @@ public struct CoordinatorConfig: Sendable {
     /// does not make every worker upload its whole outbox every few seconds.
     public var resultRetryAfter: TimeInterval = 5
     public var resultRetryAfterMax: TimeInterval = 30
+    /// A lease whose result was deferred is renewed past its usual ceiling for this long
+    /// after the last deferral (each resend the coordinator cannot take defers it again), so
+    /// a worker that stops resending does not hold the item for ever.
+    public var resultHoldLimit: TimeInterval = 600
     /// Identical error lines are written at most once per this many seconds (with a count of
     /// those left out).
     public var repeatedErrorInterval: TimeInterval = 60

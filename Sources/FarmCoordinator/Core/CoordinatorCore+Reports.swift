@@ -64,7 +64,7 @@ extension CoordinatorCore {
     /// stays in hand and is renewed past its usual ceiling while the result waits.
     func askToResend(_ lease: LeaseRef, of id: WorkerID, reason: String) {
         counters.resultsDeferred += 1
-        workers[id]?.leases[lease]?.resultWaiting = true
+        workers[id]?.leases[lease]?.resultDeferredAt = clock.now()
         workers[id]?.link.send(.resultRetryLater(lease, after: resendDelay(), reason: reason))
     }
 

@@ -60,7 +60,7 @@ extension CoordinatorCore {
         // Leases whose results the worker holds for resending keep a full TTL: it delivers
         // them when it is back. If a renewal fails the leases run out at their own time
         // instead: later, never lost.
-        let waiting = Dictionary(grouping: held, by: { entry.leases[$0]?.resultWaiting == true })
+        let waiting = Dictionary(grouping: held, by: { entry.leases[$0]?.resultWaiting(now: now, limit: config.resultHoldLimit) == true })
         for (resultWaiting, refs) in waiting {
             let tokens = refs.map { LeaseToken(item: ItemID($0.item), fence: $0.fence) }
             let duration = resultWaiting ? max(config.disconnectGrace, config.lease.floor) : config.disconnectGrace
@@ -104,11 +104,12 @@ extension CoordinatorCore {
             entry.link.close(reason: reason)
             // A worker that went silent or broke the protocol is not coming back to deliver:
             // its items go back now, not after a grace (leases it sent results for excepted).
-            let giveBack = requeue.filter { entry.leases[$0]?.resultWaiting != true }
+            let now = clock.now()
+            let giveBack = requeue.filter { entry.leases[$0]?.resultWaiting(now: now, limit: config.resultHoldLimit) != true }
             if !giveBack.isEmpty {
                 let tokens = giveBack.map { LeaseToken(item: ItemID($0.item), fence: $0.fence) }
                 let ended = await storeCall("release", "the \(giveBack.count) leases of worker \(id.rawValue): \(reason)") {
-                    try await store.release(tokens, worker: id, now: clock.now())
+                    try await store.release(tokens, worker: id, now: now)
                 }
                 if let ended {
                     counters.itemsFailed += ended.filter { $0.newState == .failed }.count
@@ -134,20 +135,26 @@ extension CoordinatorCore {
         let due = entry.leases.filter { dueBy == nil || $0.value.expires <= dueBy! }
         guard !due.isEmpty else { return }
         // Leases of one batch share their claim time and TTL: one renewal per batch.
-        let byBatch = Dictionary(grouping: due, by: { BatchRenewal(batch: $0.value.batch, resultWaiting: $0.value.resultWaiting) })
+        let limit = config.resultHoldLimit
+        let byBatch = Dictionary(grouping: due, by: {
+            BatchRenewal(batch: $0.value.batch, resultWaiting: $0.value.resultWaiting(now: now, limit: limit))
+        })
         var lost: [LeaseRef] = []
         for (_, leases) in byBatch {
             let info = leases[0].value
             // A result waiting to be recorded must not lose its lease to the ceiling.
             let expiry =
-                info.resultWaiting
+                info.resultWaiting(now: now, limit: limit)
                 ? max(info.expires, now + info.ttl)
                 : config.lease.renewedExpiry(claimedAt: info.claimedAt, ttl: info.ttl, current: info.expires, now: now)
+            // Past the ceiling there is nothing to extend: the sweep takes these leases (a
+            // renewal to "now" would keep them alive for ever, one tick at a time).
+            guard expiry > now else { continue }
             let tokens = leases.map { LeaseToken(item: ItemID($0.key.item), fence: $0.key.fence) }
             guard
                 let outcome = await storeCall(
                     "renew", "\(tokens.count) leases of worker \(id.rawValue)",
-                    { try await store.renew(tokens, worker: id, leaseDuration: max(0.001, expiry.timeIntervalSince(now)), now: now) })
+                    { try await store.renew(tokens, worker: id, leaseDuration: expiry.timeIntervalSince(now), now: now) })
             else { continue }
             for ref in leases.map(\.key) {
                 if outcome.lost.contains(ItemID(ref.item)) {

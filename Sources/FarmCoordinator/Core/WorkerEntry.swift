@@ -27,9 +27,15 @@ struct LeaseInfo {
     var claimedAt: Date
     var ttl: TimeInterval
     var expires: Date
-    /// The worker sent the result and was asked to resend it later (the coordinator could
-    /// not record it): renewed without the usual ceiling until it is delivered.
-    var resultWaiting = false
+    /// When the worker was last asked to resend this lease's result later (the coordinator
+    /// could not record it). While that is recent (`CoordinatorConfig.resultHoldLimit`) the
+    /// lease is renewed past the usual ceiling: the image exists, it only waits to land.
+    var resultDeferredAt: Date?
+
+    func resultWaiting(now: Date, limit: TimeInterval) -> Bool {
+        guard let resultDeferredAt else { return false }
+        return now.timeIntervalSince(resultDeferredAt) <= limit
+    }
 }
 
 struct BatchInfo {
