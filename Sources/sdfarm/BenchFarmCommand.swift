@@ -36,7 +36,7 @@ struct BenchFarmCommand: AsyncParsableCommand {
         quiet.logLevel = .critical
         let store = try await StoreLocation.resolve(database, dataDirectory: dir, environment: [:]).open()
         let core = CoordinatorCore(store: store, results: try ResultStore(dataDirectory: dir), logger: quiet)
-        let key = BatchKey(model: "bench", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7)
+        let key = RenderSettings(model: "bench", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7)
         let caps = WorkerCapabilities(device: "cpu", memoryBytes: 1 << 30, threads: 1, maxBatch: maxBatch, models: [.init(name: "bench", sha256: String(repeating: "0", count: 64))])
 
         var loops: [Task<Void, Never>] = []
@@ -75,7 +75,7 @@ struct BenchFarmCommand: AsyncParsableCommand {
         }
 
         let specs = (0..<items).map {
-            ItemSpec(prompt: "prompt \($0)", negativePrompt: "", seed: UInt64($0), settings: "{}", batchKey: key.encoded)
+            ItemSpec(prompt: "prompt \($0)", negativePrompt: "", seed: UInt64($0), settings: "{}", batchKey: key.batchKey)
         }
         // Submitting (one transaction) and dispatching are timed apart.
         let start = ContinuousClock.now

@@ -34,15 +34,6 @@ struct SubmitCommand: AsyncParsableCommand {
         }
     }
 
-    /// Settings the protocol carries as render-spec extras (only when not the default, so
-    /// default jobs batch with each other as before).
-    var extra: [String: String] {
-        var e: [String: String] = [:]
-        if rng != "cpu" { e[RenderSpec.ExtraKey.rng] = rng }
-        if let timestepSpacing { e[RenderSpec.ExtraKey.timestepSpacing] = timestepSpacing }
-        return e
-    }
-
     func run() async throws {
         let defaults = GenerationDefaults(
             model: model, seeds: seeds, seed: seed, steps: steps, cfg: cfg, sampler: sampler, schedule: schedule, width: width, height: height,
@@ -60,7 +51,8 @@ struct SubmitCommand: AsyncParsableCommand {
         let owner = ProcessInfo.processInfo.environment["USER"] ?? "sdfarm"
         let priority = self.priority
         let file = self.file
-        let extra = self.extra
+        let rng = self.rng
+        let timestepSpacing = self.timestepSpacing
         let outcome = try await client.withClient { conn -> (Submitted, Int) in
             var expander = ItemExpander(defaults: defaults, jobBaseSeed: base)
             var skipped = 0
@@ -84,7 +76,9 @@ struct SubmitCommand: AsyncParsableCommand {
                     try await conn.submit(
                         SubmitItems.Item(
                             prompt: d.prompt, negative: d.negative, seed: d.seed,
-                            spec: RenderSpec(model: model, width: d.width, height: d.height, steps: d.steps, sampler: d.sampler, schedule: d.schedule, cfg: d.cfg, extra: extra)))
+                            spec: RenderSettings(
+                                model: model, width: d.width, height: d.height, steps: d.steps, sampler: d.sampler, schedule: d.schedule, cfg: d.cfg,
+                                rng: rng, timestepSpacing: timestepSpacing)))
                 }
             }
             guard conn.submittedCount > 0 else { throw CLIError("\(file): no prompts") }

@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 import Testing
@@ -136,7 +137,7 @@ struct CoordinatorDispatchBlockTests {
 
     @Test func thePolicySkipsPairsRuledOut() {
         let policy = DispatchPolicy()
-        let a = BatchKey(model: "m", width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
+        let a = RenderSettings(model: "m", width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
         var b = a
         b.steps = 4
         let offers = [DispatchPolicy.Offer(worker: "w", credit: 2, batchLimit: 2, models: ["m"])]

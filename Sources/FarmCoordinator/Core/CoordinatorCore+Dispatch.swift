@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
@@ -31,7 +32,7 @@ extension CoordinatorCore {
         guard let queued = await storeCall("queued batch keys", "dispatch", heals: false, { try await store.queuedBatchKeys(limit: config.queueScanLimit) })
         else { return }
         var waiting = queued.compactMap { q -> DispatchPolicy.Waiting? in
-            guard let key = BatchKey(encoded: q.batchKey) else { return nil }
+            guard let key = RenderSettings(batchKey: q.batchKey) else { return nil }
             return DispatchPolicy.Waiting(key: key, queued: q.queued, priority: q.topPriority)
         }
         var cannotServe: Set<DispatchPolicy.WorkerKey> = []
@@ -69,7 +70,7 @@ extension CoordinatorCore {
         guard
             let claimed = await storeCall(
                 "claim", "\(count) items of \(a.key.model) for worker \(id.rawValue)", heals: false,
-                { try await store.claim(worker: id, batchKey: a.key.encoded, limit: count, leaseDuration: ttl, now: now) })
+                { try await store.claim(worker: id, batchKey: a.key.batchKey, limit: count, leaseDuration: ttl, now: now) })
         else { return nil }
         // A claim that found nothing may have written nothing: only one that took items shows
         // the store can write again.

@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
@@ -78,7 +79,13 @@ extension CoordinatorCore {
         return min(max(base, age / 4), max(base, config.resultRetryAfterMax))
     }
 
-    /// A worker could not render an item.
+    /// A worker reports that it could not render an item.
+    public func workerFailure(id: WorkerID, lease: LeaseRef, _ failure: RenderFailure) async {
+        await workerFailure(id: id, lease: lease, cause: FailureCause(failure.kind), message: failure.description)
+    }
+
+    /// An item failed on a worker, for `cause`. A cancelled render (the worker stopped it
+    /// unfinished) goes back as it was: no attempt used, nothing counted.
     public func workerFailure(id: WorkerID, lease: LeaseRef, cause: FailureCause, message: String) async {
         let now = clock.now()
         let info = workers[id]?.leases[lease]

@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 import Logging
@@ -22,7 +23,7 @@ public actor CoordinatorCore {
     /// When the result disk went below its reserve (or a write failed); nil while it has room.
     var diskLowSince: Date?
     var repeatedLines: RepeatedLineLimiter
-    var waitReasons: [BatchKey: DispatchPolicy.WaitReason] = [:]
+    var waitReasons: [RenderSettings: DispatchPolicy.WaitReason] = [:]
     var nextConnection = 0
     var nextBatch = 0
     var dispatching = false

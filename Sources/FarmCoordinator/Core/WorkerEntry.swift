@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
@@ -39,7 +40,7 @@ struct LeaseInfo {
 }
 
 struct BatchInfo {
-    var key: BatchKey
+    var key: RenderSettings
     var assignedAt: Date
     var size: Int
     var remaining: Int

@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
@@ -37,7 +38,7 @@ public struct AssignedBatch: Sendable, Equatable {
         public var seed: UInt64
     }
 
-    public var key: BatchKey
+    public var key: RenderSettings
     /// Seconds the lease lasts without renewal.
     public var leaseTTL: TimeInterval
     public var items: [Item]

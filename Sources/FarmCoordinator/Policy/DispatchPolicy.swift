@@ -1,3 +1,5 @@
+import FarmProtocol
+
 /// Decides which waiting work goes to which worker, with no I/O: the coordinator gives it the
 /// workers that asked for work and what is queued per batch key, and claims from the store
 /// what it plans (the store may hand out fewer — another coordinator got there first, or the
@@ -36,11 +38,11 @@ public struct DispatchPolicy: Sendable {
 
     /// Work waiting for one key.
     public struct Waiting: Sendable, Equatable {
-        public var key: BatchKey
+        public var key: RenderSettings
         public var queued: Int
         public var priority: Int
 
-        public init(key: BatchKey, queued: Int, priority: Int) {
+        public init(key: RenderSettings, queued: Int, priority: Int) {
             self.key = key
             self.queued = queued
             self.priority = priority
@@ -50,9 +52,9 @@ public struct DispatchPolicy: Sendable {
     /// A worker and a batch key it cannot be given (blocked for every job waiting with it).
     public struct WorkerKey: Sendable, Hashable {
         public var worker: String
-        public var key: BatchKey
+        public var key: RenderSettings
 
-        public init(worker: String, key: BatchKey) {
+        public init(worker: String, key: RenderSettings) {
             self.worker = worker
             self.key = key
         }
@@ -61,7 +63,7 @@ public struct DispatchPolicy: Sendable {
     /// Claim up to `count` items of `key` for `worker`.
     public struct Assignment: Sendable, Equatable {
         public var worker: String
-        public var key: BatchKey
+        public var key: RenderSettings
         public var count: Int
     }
 
@@ -75,7 +77,7 @@ public struct DispatchPolicy: Sendable {
 
     public struct Plan: Sendable, Equatable {
         public var assignments: [Assignment] = []
-        public var waiting: [BatchKey: WaitReason] = [:]
+        public var waiting: [RenderSettings: WaitReason] = [:]
     }
 
     public init() {}

@@ -28,8 +28,9 @@ struct FailureVerdict: Equatable {
             batchLimit = max(1, batchSize / 2)
         case .worker: record = .fail(.transient)
         case .leaseLost: record = .release
-        // The coordinator's own fault (its disk, its database) counts against nobody.
-        case .coordinator: record = .unclaim
+        // The coordinator's own fault (its disk, its database) counts against nobody; a render
+        // the worker stopped unfinished was not a try.
+        case .coordinator, .cancelled: record = .unclaim
         }
     }
 }

@@ -62,11 +62,7 @@ struct ClientSession {
                 throw ClientMistake("a job may hold at most \(WireLimits.maxItemsPerJob) items")
             }
             for i in chunk.items {
-                let s = i.spec
-                pending!.items.append(
-                    SubmittedItem(
-                        prompt: i.prompt, negativePrompt: i.negative, seed: i.seed,
-                        key: BatchKey(model: s.model, width: s.width, height: s.height, steps: s.steps, sampler: s.sampler, schedule: s.schedule, cfg: s.cfg, extra: s.extra)))
+                pending!.items.append(SubmittedItem(prompt: i.prompt, negativePrompt: i.negative, seed: i.seed, key: i.spec))
             }
         case .submitCommit(let c):
             guard let job = pending else { throw ClientMistake("submit-commit without submit-begin") }

@@ -76,15 +76,7 @@ struct WorkerSession {
                         }
                     }
                 case .failure(let f):
-                    let cause: FailureCause
-                    if !f.retryable || f.kind == .badInput {
-                        cause = .job
-                    } else if f.kind == .outOfMemory {
-                        cause = .outOfMemory
-                    } else {
-                        cause = .worker
-                    }
-                    await core.workerFailure(id: id, lease: LeaseRef(item: f.itemID, fence: f.fence), cause: cause, message: f.reason)
+                    await core.workerFailure(id: id, lease: LeaseRef(item: f.itemID, fence: f.fence), f.failure)
                 case .goodbye:
                     break loop
                 case .error(let e):
@@ -116,7 +108,7 @@ struct WorkerFrameLink: WorkerLink {
             let k = b.key
             writer.send(
                 Assign(
-                    spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg, extra: k.extra ?? [:]),
+                    spec: k,
                     modelSHA256: models[k.model] ?? [UInt8](repeating: 0, count: 32),
                     leaseTTLMS: UInt32(clamping: Int((b.leaseTTL * 1000).rounded())),
                     items: b.items.map {

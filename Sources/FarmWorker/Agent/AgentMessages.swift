@@ -1,3 +1,5 @@
+import FarmProtocol
+
 /// What the coordinator tells a worker, as the worker's agent sees it (the connection turns
 /// protocol frames into these).
 public enum CoordinatorMessage: Sendable, Equatable {
@@ -65,7 +67,7 @@ public enum WorkerReport: Sendable, Equatable {
     case progress(job: Int64, items: [Int64], step: Int, totalSteps: Int, preview: [UInt8], previewWidth: Int, previewHeight: Int)
     /// A finished item (from the outbox).
     case result(OutboxEntry, png: [UInt8], latents: [UInt8])
-    case failure(ClaimRef, EngineFailure)
+    case failure(ClaimRef, RenderFailure)
     /// Leaving (drained).
     case goodbye
 }

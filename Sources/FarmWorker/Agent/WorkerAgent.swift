@@ -1,3 +1,4 @@
+import FarmProtocol
 import Foundation
 import Logging
 
@@ -145,7 +146,7 @@ public actor WorkerAgent {
             await sender.value
             let elapsed = Date().timeIntervalSince(started)
             guard images.count == batch.items.count else {
-                throw EngineFailure.failed("the engine returned \(images.count) images for \(batch.items.count) items")
+                throw RenderFailure.worker("the engine returned \(images.count) images for \(batch.items.count) items")
             }
             for (item, image) in zip(batch.items, images) where !cancelled.contains(item.claim) {
                 do {
@@ -155,11 +156,11 @@ public actor WorkerAgent {
                     await sendResult(entry)
                 } catch {
                     logger.error("cannot keep the result of item \(item.claim.item): \(error)")
-                    await sendFailure(item.claim, .failed("worker outbox: \(error)"))
+                    await sendFailure(item.claim, .worker("worker outbox: \(error)"))
                 }
             }
         } catch {
-            let failure = (error as? EngineFailure) ?? .failed("\(error)")
+            let failure = (error as? RenderFailure) ?? .worker("\(error)")
             logger.warning("batch of \(batch.items.count) failed: \(failure)")
             for item in batch.items where !cancelled.contains(item.claim) {
                 await sendFailure(item.claim, failure)
@@ -197,14 +198,14 @@ public actor WorkerAgent {
         } catch let error as OutboxError {
             // A damaged entry can never be delivered: report the item failed and drop it.
             logger.error("\(error)")
-            await sendFailure(ClaimRef(item: entry.item, fence: entry.fence), .failed("\(error)"))
+            await sendFailure(ClaimRef(item: entry.item, fence: entry.fence), .worker("\(error)"))
             outbox.remove(item: entry.item, fence: entry.fence)
         } catch {
             detach()
         }
     }
 
-    private func sendFailure(_ claim: ClaimRef, _ failure: EngineFailure) async {
+    private func sendFailure(_ claim: ClaimRef, _ failure: RenderFailure) async {
         do { try await link?.send(.failure(claim, failure)) } catch { detach() }
     }
 

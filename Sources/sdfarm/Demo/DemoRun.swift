@@ -35,7 +35,7 @@ struct DemoRun: Sendable {
 
     private func submit() async throws -> Int64 {
         let settings = try JSONSerialization.data(withJSONObject: ["model": model, "base_seed": seed, "file": "sdfarm demo"], options: [.sortedKeys])
-        let spec = RenderSpec(model: model, width: side, height: side, steps: steps, sampler: Self.sampler, schedule: Self.schedule, cfg: cfg)
+        let spec = RenderSettings(model: model, width: side, height: side, steps: steps, sampler: Self.sampler, schedule: Self.schedule, cfg: cfg)
         let seeds = self.seeds, seed = self.seed, steps = self.steps, cfg = self.cfg
         return try await ClientOptions.withClient(address, token: token) { conn in
             try await conn.beginSubmit(priority: 0, owner: "demo", settings: String(decoding: settings, as: UTF8.self))

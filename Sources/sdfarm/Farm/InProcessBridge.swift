@@ -82,13 +82,10 @@ final class InProcessBridge: Sendable {
         guard !isCut else { return }
         switch command {
         case .assign(let batch):
-            let k = batch.key
             pipe.yield(
                 .assign(
                     WorkBatch(
-                        settings: RenderSettings(
-                            model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg,
-                            rng: k.extra?["rng"] ?? "cpu", timestepSpacing: k.extra?["timestep_spacing"]),
+                        settings: batch.key,
                         leaseTTL: batch.leaseTTL,
                         items: batch.items.map {
                             WorkBatch.Item(
@@ -142,13 +139,7 @@ final class InProcessBridge: Sendable {
                 }
             }
         case .failure(let claim, let failure):
-            let cause: FailureCause
-            switch failure {
-            case .outOfMemory: cause = .outOfMemory
-            case .invalidRequest: cause = .job
-            case .unavailable, .failed: cause = .worker
-            }
-            await core.workerFailure(id: worker, lease: LeaseRef(item: claim.item, fence: claim.fence), cause: cause, message: failure.description)
+            await core.workerFailure(id: worker, lease: LeaseRef(item: claim.item, fence: claim.fence), failure)
         case .goodbye:
             await core.workerDisconnected(id: worker, connection: connection, reason: "goodbye")
         }

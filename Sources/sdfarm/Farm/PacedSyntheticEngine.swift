@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmWorker
 
 /// `SyntheticEngine` that takes its time: each step waits `stepDelay` and reports progress,

@@ -1,10 +1,10 @@
-import FarmStore
-import Foundation
-import Synchronization
-
 @testable import FarmCoordinator
+import FarmProtocol
+import FarmStore
 @testable import FarmWorker
+import Foundation
 @testable import sdfarm
+import Synchronization
 
 /// A coordinator core on a fresh SQLite file (or a fresh schema on PostgreSQL when
 /// SDFARM_TEST_DATABASE_URL is set) with a manual clock, and helpers to add in-memory workers.
@@ -64,7 +64,7 @@ struct FarmHarness {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    var key: BatchKey { BatchKey(model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5) }
+    var key: RenderSettings { RenderSettings(model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5) }
     var settings: RenderSettings { RenderSettings(model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5) }
 
     func capabilities(maxBatch: Int) -> WorkerCapabilities {

@@ -70,7 +70,7 @@ final class LoopbackFarm: Sendable {
                 try await conn.submit(
                     SubmitItems.Item(
                         prompt: "prompt \(i)", negative: "", seed: UInt64(1000 + i),
-                        spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg)))
+                        spec: k))
             }
             return try await conn.commit().jobID
         }
