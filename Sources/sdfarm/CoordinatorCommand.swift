@@ -20,6 +20,10 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
     @Option(name: .customLong("worker-token-file"), help: "A separate token for workers.") var workerTokenFile: String?
     @Option(name: .customLong("client-token-file"), help: "A separate token for clients.") var clientTokenFile: String?
     @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics.") var metrics: HostPort?
+    @Option(
+        name: .customLong("min-free-space"),
+        help: "Free bytes to keep on the result disk (K/M/G/T suffixes, powers of 1024); below it no new work is handed out and workers keep their results until space returns.")
+    var minFreeSpace = ByteCount(1 << 30)
 
     func run() async throws {
         var logger = Logger(label: "sdfarm.coordinator")
@@ -35,6 +39,7 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
         options.database = database
         options.metricsHost = metrics?.host
         options.metricsPort = metrics?.port ?? 0
+        options.config.minFreeSpace = minFreeSpace.bytes
         let service = try await CoordinatorService.start(
             options, listen: listen, workerToken: workerToken, clientToken: clientToken, logger: logger)
         say("sdfarm coordinator listening on \(listen.host):\(service.port), data in \(data)")

@@ -11,5 +11,5 @@ struct SDFarm: AsyncParsableCommand {
             to make one image on this machine.
             """,
         version: "sdfarm \(Diffusion.version)",
-        subcommands: [GenerateCommand.self, TokenizeCommand.self, InspectCommand.self, InfoCommand.self, BenchCommand.self, CoordinatorSubcommand.self, WorkerSubcommand.self, SubmitCommand.self, StatusCommand.self, JobsCommand.self, WorkersCommand.self, WatchCommand.self, WaitCommand.self, ResultsCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, RetryCommand.self, DrainCommand.self, DemoCommand.self])
+        subcommands: [GenerateCommand.self, TokenizeCommand.self, InspectCommand.self, InfoCommand.self, BenchCommand.self, CoordinatorSubcommand.self, WorkerSubcommand.self, SubmitCommand.self, StatusCommand.self, JobsCommand.self, WorkersCommand.self, WatchCommand.self, WaitCommand.self, ResultsCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, RetryCommand.self, UnblockCommand.self, DrainCommand.self, DemoCommand.self])
 }

@@ -46,6 +46,7 @@ let samples: [Sample] = [
         .init(itemID: 2, fence: 5, jobID: 7, index: 1, seed: UInt64.max, prompt: "ein Würfel 🟥", negative: "blurry"),
     ]), direction: .toWorker),
     Sample(message: ResultAck(itemID: 12, fence: 40), direction: .toWorker),
+    Sample(message: ResultAck(itemID: 12, fence: 40, status: .retryLater(afterMS: 5000, reason: "job store down")), direction: .toWorker),
     Sample(message: ResultRefused(itemID: 12, fence: 40, reason: "item 12 was handed out again (fence 41)"), direction: .toWorker),
     Sample(message: Cancel(itemID: 7, fence: 99), direction: .toWorker),
     Sample(message: Drain(reason: "operator"), direction: .toWorker),
@@ -65,6 +66,8 @@ let samples: [Sample] = [
     Sample(message: ResumeJob(jobID: 7), direction: .fromClient),
     Sample(message: RetryJob(jobID: 7), direction: .fromClient),
     Sample(message: DrainWorker(name: "w1"), direction: .fromClient),
+    Sample(message: UnblockJob(jobID: 7, worker: "w1"), direction: .fromClient),
+    Sample(message: UnblockJob(jobID: 7, worker: nil), direction: .fromClient),
     Sample(message: Watch(jobID: 7), direction: .fromClient),
     Sample(message: FetchResults(jobID: 7, fromIndex: 64, limit: 64, images: true), direction: .fromClient),
     // Coordinator → client.
@@ -153,6 +156,7 @@ extension FromClient {
         case .drainWorker(let m): m
         case .watch(let m): m
         case .fetchResults(let m): m
+        case .unblock(let m): m
         }
     }
 }

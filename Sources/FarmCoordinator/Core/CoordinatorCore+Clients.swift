@@ -58,6 +58,15 @@ extension CoordinatorCore {
         return count
     }
 
+    /// Lifts the job's blocks — of one worker, or of all when nil — and forgives the failures
+    /// behind them (`sdfarm unblock`), then dispatches. Returns how many blocks were lifted.
+    public func unblock(job: JobID, worker: WorkerID?) async throws -> Int {
+        let lifted = try await store.unblock(job: job, worker: worker)
+        logger.notice("unblocked \(lifted) worker(s) for job \(job.rawValue)", metadata: ["worker": "\(worker?.rawValue ?? "all")"])
+        await dispatch()
+        return lifted
+    }
+
     /// Tells workers to stop the job's items (their leases are gone from the store).
     func stopLeases(ofJob job: Int64) async {
         for (id, entry) in workers {
@@ -90,6 +99,12 @@ extension CoordinatorCore {
         case .paused: return "paused"
         case .done, .failed, .cancelled: return nil
         case .active:
+            // The farm's own trouble first: it holds every unfinished job (results of leased
+            // items wait in the workers' outboxes too), whatever the workers hold.
+            if record.progress.queued + record.progress.leased > 0 {
+                if let problem = storeHealth.summary { return problem }
+                if let low = disk.summary { return low }
+            }
             guard record.progress.queued > 0 else { return nil }
             if workers.isEmpty { return "no worker connected" }
             let first = try await store.items(ItemFilter(job: record.id, states: [.queued], limit: 1)).first

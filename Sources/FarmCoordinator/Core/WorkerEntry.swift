@@ -28,6 +28,15 @@ struct LeaseInfo {
     var claimedAt: Date
     var ttl: TimeInterval
     var expires: Date
+    /// When the worker was last asked to resend this lease's result later (the coordinator
+    /// could not record it). While that is recent (`CoordinatorConfig.resultHoldLimit`) the
+    /// lease is renewed past the usual ceiling: the image exists, it only waits to land.
+    var resultDeferredAt: Date?
+
+    func resultWaiting(now: Date, limit: TimeInterval) -> Bool {
+        guard let resultDeferredAt else { return false }
+        return now.timeIntervalSince(resultDeferredAt) <= limit
+    }
 }
 
 struct BatchInfo {

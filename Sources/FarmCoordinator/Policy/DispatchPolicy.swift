@@ -11,6 +11,8 @@ import FarmProtocol
 ///    hold it on disk; a worker that does not hold the model never gets the work.
 /// 3. A batch is at most the worker's batch limit and at most what it asked for; a worker may
 ///    get several batches if it asked for more.
+/// 4. A (worker, key) the store gave nothing for this round — the worker is blocked for every
+///    job waiting with that key — is skipped, so the worker's credit goes to other work.
 public struct DispatchPolicy: Sendable {
     /// A worker that wants work.
     public struct Offer: Sendable, Equatable {
@@ -47,6 +49,17 @@ public struct DispatchPolicy: Sendable {
         }
     }
 
+    /// A worker and a batch key it cannot be given (blocked for every job waiting with it).
+    public struct WorkerKey: Sendable, Hashable {
+        public var worker: String
+        public var key: RenderSettings
+
+        public init(worker: String, key: RenderSettings) {
+            self.worker = worker
+            self.key = key
+        }
+    }
+
     /// Claim up to `count` items of `key` for `worker`.
     public struct Assignment: Sendable, Equatable {
         public var worker: String
@@ -71,7 +84,7 @@ public struct DispatchPolicy: Sendable {
 
     /// Plans one round. `connectedModels` are the models held by every connected worker,
     /// including those that asked for nothing (to tell "busy" from "nobody has it").
-    public func plan(offers: [Offer], queue: [Waiting], connectedModels: Set<String>) -> Plan {
+    public func plan(offers: [Offer], queue: [Waiting], connectedModels: Set<String>, cannotServe: Set<WorkerKey> = []) -> Plan {
         var plan = Plan()
         var credit = offers.map { max(0, $0.credit) }
         var remaining = queue.map { max(0, $0.queued) }
@@ -98,7 +111,9 @@ public struct DispatchPolicy: Sendable {
                     for w in workerOrder where remaining[q] > 0 {
                         let offer = offers[w]
                         let eligible = loadedOnly ? offer.loadedModel == model : offer.models.contains(model)
-                        guard eligible, offer.batchLimit > 0 else { continue }
+                        guard eligible, offer.batchLimit > 0,
+                            !cannotServe.contains(WorkerKey(worker: offer.worker, key: queue[q].key))
+                        else { continue }
                         while credit[w] > 0, remaining[q] > 0 {
                             let count = min(credit[w], offer.batchLimit, remaining[q])
                             plan.assignments.append(Assignment(worker: offer.worker, key: queue[q].key, count: count))

@@ -43,7 +43,7 @@ struct ClientSession {
                 default:
                     // The store itself failed (connection, database): an internal error, and
                     // this connection ends (the client sees why).
-                    logger.error("a client request failed in the job store: \(error)")
+                    await core.clientRequestFailed(error)
                     writer.send(ErrorMessage(.internalError, "the coordinator's job store failed: \(error)"))
                     throw error
                 }
@@ -92,6 +92,11 @@ struct ClientSession {
         case .drainWorker(let d):
             guard await core.drainWorker(named: d.name) else { throw ClientMistake(.notFound, "no connected worker named \(d.name)") }
             writer.send(Notice(text: "worker \(d.name) is draining"))
+        case .unblock(let u):
+            guard try await core.jobStore.job(JobID(u.jobID)) != nil else { throw ClientMistake(.notFound, "no job \(u.jobID)") }
+            let lifted = try await core.unblock(job: JobID(u.jobID), worker: u.worker.map(WorkerID.init(rawValue:)))
+            let whom = u.worker.map { "worker \($0)" } ?? "every worker"
+            writer.send(Notice(text: "lifted \(lifted) block\(lifted == 1 ? "" : "s") of \(whom) for job \(u.jobID)"))
         case .watch(let w):
             try await watch(JobID(w.jobID))
         case .fetchResults(let f):

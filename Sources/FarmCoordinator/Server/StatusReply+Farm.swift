@@ -27,7 +27,8 @@ extension JobSummary {
 extension CoordinatorCore {
     /// A job's summary with why it waits and its current rate.
     func summary(of record: JobRecord) async -> JobSummary {
-        let waiting = try? await waitReason(for: record)
-        return JobSummary(record, waiting: waiting ?? nil, imagesPerMinute: rate(ofJob: record.id.rawValue))
+        let waiting = await storeCall("wait reason", "job \(record.id.rawValue)", heals: false, { try await waitReason(for: record) })
+        return JobSummary(
+            record, waiting: waiting ?? storeHealth.summary, imagesPerMinute: rate(ofJob: record.id.rawValue))
     }
 }

@@ -8,6 +8,9 @@ public enum CoordinatorMessage: Sendable, Equatable {
     case resultAccepted(item: Int64, fence: Int64)
     /// The result is not wanted: forget it.
     case resultRefused(item: Int64, fence: Int64, reason: String)
+    /// The coordinator cannot take the result now: keep it, send it again after `after`
+    /// seconds (or on the next connection, whichever comes first).
+    case resultRetryLater(item: Int64, fence: Int64, after: Double, reason: String)
     /// Stop working on these claims.
     case cancel([ClaimRef])
     /// Finish what you hold, then leave.

@@ -81,6 +81,9 @@ public actor WorkerAgent {
         case .resultAccepted(let item, let fence), .resultRefused(let item, let fence, _):
             outbox.remove(item: item, fence: fence)
             await leaveIfDone()
+        case .resultRetryLater(let item, let fence, let after, let reason):
+            logger.warning("the coordinator cannot take the result of item \(item) now; resending in \(after) s: \(reason)")
+            resendLater(ClaimRef(item: item, fence: fence), after: after)
         case .cancel(let claims):
             cancelled.formUnion(claims)
             // Queued batches lose the cancelled items now; the running one drops them at the end.
@@ -168,6 +171,23 @@ public actor WorkerAgent {
         batchesRun += 1
         await askForWork()
         await leaveIfDone()
+    }
+
+    /// Sends the outbox entry of `claim` again after `after` seconds, if it still waits then
+    /// (a reconnect meanwhile sends the whole outbox anyway). The delay is at least 0.1 s and
+    /// at most 10 minutes, whatever the coordinator asked.
+    private func resendLater(_ claim: ClaimRef, after: Double) {
+        let delay = min(600, max(0.1, after.isFinite ? after : 5))
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            await self?.resend(claim)
+        }
+    }
+
+    private func resend(_ claim: ClaimRef) async {
+        guard link != nil, let entry = ((try? outbox.pending()) ?? []).first(where: { $0.item == claim.item && $0.fence == claim.fence })
+        else { return }
+        await sendResult(entry)
     }
 
     private func sendResult(_ entry: OutboxEntry) async {

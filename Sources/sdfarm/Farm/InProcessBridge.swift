@@ -1,5 +1,6 @@
 import FarmStore
 import Foundation
+import Logging
 import Synchronization
 
 import FarmCoordinator
@@ -52,10 +53,15 @@ final class InProcessBridge: Sendable {
     func connect(capabilities: WorkerCapabilities) async throws {
         let session = try await open(capabilities: capabilities)
         let agent = self.agent
+        let worker = self.worker
         Task {
             do {
                 for try await message in session.incoming { await agent.receive(message) }
-            } catch {}
+            } catch is BridgeCut {
+                // The connection was cut on purpose (`cut()`, a test's pulled cable).
+            } catch {
+                Logger(label: "sdfarm.bridge").error("in-process connection of worker \(worker.rawValue) ended: \(error)")
+            }
         }
         await agent.attach(session.link)
     }
@@ -90,6 +96,8 @@ final class InProcessBridge: Sendable {
             pipe.yield(.resultAccepted(item: lease.item, fence: lease.fence))
         case .resultRefused(let lease, let reason):
             pipe.yield(.resultRefused(item: lease.item, fence: lease.fence, reason: reason))
+        case .resultRetryLater(let lease, let after, let reason):
+            pipe.yield(.resultRetryLater(item: lease.item, fence: lease.fence, after: after, reason: reason))
         case .cancel(let leases):
             pipe.yield(.cancel(leases.map { ClaimRef(item: $0.item, fence: $0.fence) }))
         case .drain:
@@ -109,10 +117,27 @@ final class InProcessBridge: Sendable {
             await core.workerProgress(
                 WorkerProgress(worker: worker.rawValue, job: job, items: items, step: step, totalSteps: total, preview: preview, previewWidth: w, previewHeight: h))
         case .result(let entry, let png, let latents):
+            // As the server's connection does: a result disk below its reserve, full or failing
+            // is the coordinator's problem (the worker resends later); a bad digest is the
+            // worker's.
+            let lease = LeaseRef(item: entry.item, fence: entry.fence)
+            guard await core.acceptsResults() else {
+                await core.resultNotStored(id: worker, lease: lease, error: .belowReserve(core.results.root))
+                return
+            }
             let results = core.results
-            let storedPNG = try results.put(png, sha256: entry.pngSHA256, kind: .png)
-            let storedLatents = try results.put(latents, sha256: entry.latentsSHA256, kind: .latents)
-            await core.workerResult(id: worker, lease: LeaseRef(item: entry.item, fence: entry.fence), png: storedPNG, latents: storedLatents)
+            do {
+                let storedPNG = try results.put(png, sha256: entry.pngSHA256, kind: .png)
+                let storedLatents = try results.put(latents, sha256: entry.latentsSHA256, kind: .latents)
+                await core.workerResult(id: worker, lease: lease, png: storedPNG, latents: storedLatents)
+            } catch let error as ResultStoreError {
+                if case .io = error.kind {
+                    await core.resultNotStored(id: worker, lease: lease, error: error)
+                } else {
+                    await core.workerFailure(id: worker, lease: lease, cause: .worker, message: "\(error)")
+                    pipe.yield(.resultRefused(item: entry.item, fence: entry.fence, reason: "\(error)"))
+                }
+            }
         case .failure(let claim, let failure):
             await core.workerFailure(id: worker, lease: LeaseRef(item: claim.item, fence: claim.fence), failure)
         case .goodbye:
