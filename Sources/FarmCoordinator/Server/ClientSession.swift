@@ -63,6 +63,15 @@ struct ClientSession {
             }
             for i in chunk.items {
                 let s = i.spec
+                do {
+                    try RenderSettingsValidation.check(
+                        model: s.model, width: s.width, height: s.height, steps: s.steps, cfg: s.cfg, sampler: s.sampler, schedule: s.schedule,
+                        extra: s.extra)
+                } catch {
+                    let index = pending!.items.count
+                    pending = nil
+                    throw ClientMistake("item \(index): \(error); nothing stored")
+                }
                 pending!.items.append(
                     SubmittedItem(
                         prompt: i.prompt, negativePrompt: i.negative, seed: i.seed,
