@@ -100,7 +100,7 @@ struct CLIRenderSettingsValidationTests {
         try Data("a cat\n".utf8).write(to: URL(fileURLWithPath: prompts))
         let cases: [([String], String)] = [
             (["--width", "-8"], "--width must be a multiple of 8 from 8 to 4096, not -8"),
-            (["--seed", "-1"], "--seed must be a whole number from 0 to 2^64-1"),
+            (["--seed", "-1"], "The value '-1' is invalid for '--seed <seed>': a seed is a whole number from 0 to 2^64-1"),
             (["--cfg", "-1"], "--cfg must be a number from 0 to 50, not -1.0"),
             (["--priority", "99999999999"], "--priority must be from -2147483648 to 2147483647, not 99999999999"),
             (["--seed", "18446744073709551615", "--seeds", "3"], "the last seed would pass 2^64-1"),

@@ -1,11 +1,12 @@
 import ArgumentParser
 
-/// `--seed`: any whole number the user types, so that `--seed -1` is answered with what a
-/// seed must be (argument-parser would take "-1" for an option and say a value is missing).
+/// `--seed` (with `parsing: .unconditional`, so that "-1" is taken as the value, not an option):
+/// text that is no seed is answered with what a seed is ("The value '-1' is invalid for
+/// '--seed <seed>': a seed is a whole number from 0 to 2^64-1 …").
 enum SeedArgument {
     static func parse(_ text: String) throws -> UInt64 {
         guard let seed = UInt64(text) else {
-            throw ValidationError("--seed must be a whole number from 0 to 2^64-1 (18446744073709551615), not \(text)")
+            throw ValidationError("a seed is a whole number from 0 to 2^64-1 (18446744073709551615)")
         }
         return seed
     }
