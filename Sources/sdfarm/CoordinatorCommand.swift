@@ -28,7 +28,7 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
         let listener = try await CoordinatorService.bind(listen, logger: logger)
         let service: CoordinatorService
         do {
-            try CoordinatorData.makePrivate(data)
+            if let warning = try CoordinatorData.makePrivate(data) { say(warning) }
             let tokenPath = tokenFile ?? (data as NSString).appendingPathComponent("token")
             let (shared, created) = try TokenFile.readOrCreate(tokenPath)
             if created { say("created token file \(tokenPath) (copy it to workers and clients)") }

@@ -40,6 +40,23 @@ struct CLICoordinatorDataTests {
         #expect(Self.mode("\(dir)/data/results").map { $0 & 0o077 } == 0, "results folder open to others")
     }
 
+    @Test func anExistingDataFolderIsMadePrivateOnlyWhenItIsSdfarms() throws {
+        let base = NSTemporaryDirectory() + "sdfarm-data-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        for (name, contents) in [("empty", [String]()), ("old", ["sdfarm.sqlite", "token"]), ("shared", ["notes.txt"])] {
+            try FileManager.default.createDirectory(atPath: "\(base)/\(name)", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            for file in contents { _ = FileManager.default.createFile(atPath: "\(base)/\(name)/\(file)", contents: nil) }
+        }
+        #expect(try CoordinatorData.secure("\(base)/empty") == nil)
+        #expect(Self.mode("\(base)/empty") == 0o700)
+        #expect(try CoordinatorData.secure("\(base)/old") == nil)
+        #expect(Self.mode("\(base)/old") == 0o700)
+        #expect(try CoordinatorData.secure("\(base)/shared")?.contains("run chmod 700 \(base)/shared") == true)
+        #expect(Self.mode("\(base)/shared") == 0o755)
+        #expect(try CoordinatorData.secure("\(base)/new/data") == nil)
+        #expect(Self.mode("\(base)/new/data") == 0o700)
+    }
+
     @Test func resultsForAnUnknownJobCreateNoFolder() async throws {
         let dir = try FarmProcessTests.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
