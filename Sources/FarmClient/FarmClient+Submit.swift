@@ -1,7 +1,8 @@
 import FarmProtocol
 
 extension FarmClient {
-    /// Starts a job (a priority outside Int32 is refused, never clamped); then `submit(_:)` items (any number of calls) and `commit()`.
+    /// Starts a job; then `submit(_:)` items (any number of calls) and `commit()`. A priority
+    /// outside Int32 is refused (`RenderSettingsValidation.checkPriority`), never clamped.
     public mutating func beginSubmit(priority: Int, owner: String, settings: String) async throws {
         do {
             try RenderSettingsValidation.checkPriority(priority)

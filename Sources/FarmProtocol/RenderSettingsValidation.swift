@@ -13,7 +13,8 @@ public enum RenderSettingsValidation {
     public static let steps = 1...1000
     /// Guidance scale; 1 or less turns guidance off.
     public static let cfg = 0.0...50.0
-    /// Images per prompt (seeds S, S+1, …) and per `generate` batch upper bound is the engine's.
+    /// Images per prompt line of `submit` (seeds S, S+1, …); `generate --batch` passes the
+    /// engine's own batch limit to `checkSeeds`.
     public static let seedsPerPrompt = 1...10_000
     /// A job's priority travels as an i32.
     public static let priorities = Int(Int32.min)...Int(Int32.max)
