@@ -28,20 +28,28 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "sdfarm.coordinator")
         logger.logLevel = .info
-        let tokenPath = tokenFile ?? (data as NSString).appendingPathComponent("token")
-        let (shared, created) = try TokenFile.readOrCreate(tokenPath)
-        if created { say("created token file \(tokenPath) (copy it to workers and clients)") }
-        let workerToken = try workerTokenFile.map(TokenFile.read) ?? shared
-        let clientToken = try clientTokenFile.map(TokenFile.read) ?? shared
+        // The port first: a coordinator that cannot listen creates nothing.
+        let listener = try await CoordinatorService.bind(listen, logger: logger)
+        let service: CoordinatorService
+        do {
+            if let warning = try CoordinatorData.makePrivate(data) { say(warning) }
+            let tokenPath = tokenFile ?? (data as NSString).appendingPathComponent("token")
+            let (shared, created) = try TokenFile.readOrCreate(tokenPath)
+            if created { say("created token file \(tokenPath) (copy it to workers and clients)") }
+            let workerToken = try workerTokenFile.map(TokenFile.read) ?? shared
+            let clientToken = try clientTokenFile.map(TokenFile.read) ?? shared
 
-        var options = CoordinatorOptions()
-        options.dataDirectory = data
-        options.database = database
-        options.metricsHost = metrics?.host
-        options.metricsPort = metrics?.port ?? 0
-        options.config.minFreeSpace = minFreeSpace.bytes
-        let service = try await CoordinatorService.start(
-            options, listen: listen, workerToken: workerToken, clientToken: clientToken, logger: logger)
+            var options = CoordinatorOptions()
+            options.dataDirectory = data
+            options.database = database
+            options.metricsHost = metrics?.host
+            options.metricsPort = metrics?.port ?? 0
+            options.config.minFreeSpace = minFreeSpace.bytes
+            service = try await CoordinatorService.start(options, listener: listener, workerToken: workerToken, clientToken: clientToken, logger: logger)
+        } catch {
+            await listener.shutdown()
+            throw error
+        }
         say("sdfarm coordinator listening on \(listen.host):\(service.port), data in \(data)")
         let signals = ShutdownSignals()
         let (shutdown, trigger) = AsyncStream.makeStream(of: Void.self)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diffusion
+import FarmProtocol
 import Foundation
 
 /// `sdfarm generate`: txt2img on this machine, one U-Net batch, PNGs with their parameters.
@@ -27,13 +28,13 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "The negative prompt (default: none; the empty prompt is encoded).")
     var negative: String = ""
 
-    @Option(help: "Seed of the first image (default: random, printed). Image i uses seed + i.")
+    @Option(parsing: .unconditional, help: "Seed of the first image, 0 to 2^64-1 (default: random, printed). Image i uses seed + i.", transform: SeedArgument.parse)
     var seed: UInt64?
 
-    @Option(help: "Sampling steps.")
+    @Option(parsing: .unconditional, help: "Sampling steps.")
     var steps: Int = 25
 
-    @Option(help: "Classifier-free guidance scale; 1 or less turns guidance off (the negative prompt is then unused).")
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale, 0 to 50; 1 or less turns guidance off (the negative prompt is then unused).")
     var cfg: Float = 7
 
     @Option(help: "Sampler: \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -48,19 +49,19 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Noise generator: cpu (torch.Generator(\"cpu\"), diffusers' default) or philox (A1111's NV seeds).")
     var rng: String = RNGKind.cpu.rawValue
 
-    @Option(help: "Image width in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(parsing: .unconditional, help: "Image width in pixels, a multiple of 8 (default: the model's native size).")
     var width: Int?
 
-    @Option(help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(parsing: .unconditional, help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
 
-    @Option(help: "Images to make in one U-Net batch (see below for the file names).")
+    @Option(parsing: .unconditional, help: "Images to make in one U-Net batch (see below for the file names).")
     var batch: Int = 1
 
-    @Option(name: .customLong("clip-skip"), help: "Skip the text encoder's last N−1 layers (A1111's Clip skip).")
+    @Option(name: .customLong("clip-skip"), parsing: .unconditional, help: "Skip the text encoder's last N−1 layers (A1111's Clip skip).")
     var clipSkip: Int = 1
 
-    @Option(help: "Engine threads (OpenBLAS and Swift kernels; default: all cores).")
+    @Option(parsing: .unconditional, help: "Engine threads (OpenBLAS and Swift kernels; default: all cores).")
     var threads: Int?
 
     @Option(help: "Output PNG path (FILE.png).")
@@ -127,22 +128,19 @@ struct GenerateCommand: ParsableCommand {
         }
     }
 
-    /// The request the flags describe; names and ranges checked here (sizes against the model later).
+    /// The request the flags describe; names checked by the engine's parsers, ranges by the
+    /// farm's one validation (`RenderSettingsValidation`, as `submit` and the coordinator do).
     func makeRequest() throws -> GenerationRequest {
         let samplerKind = try SamplerKind(parsing: sampler)
         let scheduleKind = try schedule.map { try SigmaScheduleKind(parsing: $0) } ?? (samplerKind.supportsKarras ? .karras : .default)
         let spacing = try timestepSpacing.map { try TimestepSpacing(parsing: $0) }
         let rngKind = try RNGKind(parsing: rng)
-        guard (1...GenerationLimits.maxBatch).contains(batch) else {
-            throw CLIError("--batch \(batch) is outside 1…\(GenerationLimits.maxBatch)")
-        }
-        guard (1...GenerationLimits.maxSteps).contains(steps) else {
-            throw CLIError("--steps \(steps) is outside 1…\(GenerationLimits.maxSteps)")
-        }
-        for (name, value) in [("--width", width), ("--height", height)] {
-            if let value, value <= 0 || value % GenerationLimits.sizeMultiple != 0 {
-                throw CLIError("\(name) \(value) must be a positive multiple of \(GenerationLimits.sizeMultiple)")
-            }
+        do {
+            try RenderSettingsValidation.check(
+                model: model, width: width, height: height, steps: steps, cfg: Double(cfg), sampler: sampler, schedule: scheduleKind.rawValue)
+            try RenderSettingsValidation.checkSeeds(first: seed ?? 0, count: batch, countField: "batch", countRange: 1...GenerationLimits.maxBatch)
+        } catch {
+            throw CLIError(error.flagDescription)
         }
         let firstSeed = seed ?? UInt64.random(in: 0..<(1 << 32))
         return GenerationRequest(

@@ -11,26 +11,35 @@ struct SubmitCommand: AsyncParsableCommand {
 
     @Argument(help: "The prompt file.") var file: String
     @Option(help: "The model, by the name workers know it.") var model: String
-    @Option(help: "Images per prompt (seeds S, S+1, …).") var seeds = 1
-    @Option(help: "The first seed (default: random, one per job).") var seed: UInt64?
-    @Option(help: "Sampling steps.") var steps = 25
-    @Option(help: "Guidance scale (≤ 1: no guidance).") var cfg = 7.0
+    @Option(parsing: .unconditional, help: "Images per prompt (seeds S, S+1, …).") var seeds = 1
+    @Option(parsing: .unconditional, help: "The first seed, 0 to 2^64-1 (default: random, one per job).", transform: SeedArgument.parse)
+    var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Sampling steps.") var steps = 25
+    @Option(parsing: .unconditional, help: "Guidance scale, 0 to 50 (≤ 1: no guidance).") var cfg = 7.0
     @Option(help: "ddim, pndm, euler, euler_a, dpmpp_2m, lms or heun.") var sampler = "dpmpp_2m"
     @Option(help: "default or karras.") var schedule = "karras"
-    @Option(help: "Width in pixels, a multiple of 8 (SD 1.x native: 512; the bundled model: 64).") var width = 512
-    @Option(help: "Height in pixels, a multiple of 8.") var height = 512
+    @Option(parsing: .unconditional, help: "Width in pixels, a multiple of 8 (SD 1.x native: 512; the bundled model: 64).") var width = 512
+    @Option(parsing: .unconditional, help: "Height in pixels, a multiple of 8.") var height = 512
     @Option(help: "Negative prompt for every line that has none.") var negative = ""
-    @Option(help: "Higher runs first.") var priority = 0
+    @Option(parsing: .unconditional, help: "Higher runs first (a 32-bit signed number).") var priority = 0
     @Option(help: "Noise generator: cpu (torch.Generator(\"cpu\"), diffusers' default) or philox (A1111's NV seeds).") var rng = "cpu"
     @Option(name: .customLong("timestep-spacing"), help: "leading, linspace or trailing (default: the model's scheduler config, else the sampler's own).")
     var timestepSpacing: String?
     @Flag(name: .customLong("skip-bad"), help: "Report bad lines and submit the rest.") var skipBad = false
     @OptionGroup var client: ClientOptions
 
+    /// The command line's settings, with the farm's one validation (`RenderSettingsValidation`),
+    /// before the file is read or the coordinator is reached. A prompt-file line that changes a
+    /// setting is checked again, line by line.
     func validate() throws {
-        guard ["cpu", "philox"].contains(rng) else { throw ValidationError("--rng must be cpu or philox") }
-        if let timestepSpacing, !["leading", "linspace", "trailing"].contains(timestepSpacing) {
-            throw ValidationError("--timestep-spacing must be leading, linspace or trailing")
+        do {
+            try RenderSettingsValidation.check(
+                model: model, width: width, height: height, steps: steps, cfg: cfg, sampler: sampler, schedule: schedule, rng: rng,
+                timestepSpacing: timestepSpacing)
+            try RenderSettingsValidation.checkSeeds(first: seed ?? 0, count: seeds)
+            try RenderSettingsValidation.checkPriority(priority)
+        } catch {
+            throw ValidationError(error.flagDescription)
         }
     }
 
@@ -44,7 +53,7 @@ struct SubmitCommand: AsyncParsableCommand {
         var probe = ItemExpander(defaults: defaults, jobBaseSeed: 0)
         do { _ = try probe.expand(PromptRecord(line: 0, prompt: "probe")) } catch let e as FieldError { throw CLIError(e.message) }
         let base = seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
-        let settings = #"{"model":"\#(model)","base_seed":\#(base),"file":"\#((file as NSString).lastPathComponent)"}"#
+        let settings = JSONLine.encode(SubmittedJobSettings(model: model, base_seed: base, file: (file as NSString).lastPathComponent))
         let skip = skipBad
         let json = client.json
         let model = self.model
@@ -86,7 +95,7 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         let (submitted, skipped) = outcome
         if json {
-            print(#"{"job":\#(submitted.jobID),"items":\#(submitted.items),"skipped_lines":\#(skipped),"models_nobody_holds":[\#(submitted.modelsNobodyHolds.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
+            print(JSONLine.encode(SubmitJSON(job: submitted.jobID, items: submitted.items, skipped_lines: skipped, models_nobody_holds: submitted.modelsNobodyHolds)))
         } else {
             for name in submitted.modelsNobodyHolds {
                 FileHandle.standardError.write(Data("warning: no connected worker holds model \(name); the job waits until one joins\n".utf8))

@@ -23,7 +23,7 @@ struct WorkerSubcommand: AsyncParsableCommand {
     @Option(
         name: .customLong("max-memory"),
         help: "Memory the engine's tensors may hold, e.g. 12G (default: no limit). A batch above it is reported out of memory and the coordinator retries it smaller.")
-    var maxMemory: ByteSize?
+    var maxMemory: ByteCount?
     @Option(help: "Where finished results wait until acknowledged (default: ./sdfarm-worker/NAME/outbox).") var outbox: String?
     @Flag(name: .customLong("synthetic-engine"), help: ArgumentHelp("Return synthetic bytes instead of images (for testing the farm).", visibility: .hidden))
     var syntheticEngine = false
@@ -54,7 +54,7 @@ struct WorkerSubcommand: AsyncParsableCommand {
         if syntheticEngine {
             engine = syntheticStepMS > 0 ? PacedSyntheticEngine(stepDelay: .milliseconds(syntheticStepMS)) : SyntheticEngine()
         } else {
-            engine = DiffusionEngineHost(catalog: catalog, threads: threads, memoryLimit: maxMemory?.bytes)
+            engine = DiffusionEngineHost(catalog: catalog, threads: threads, memoryLimit: maxMemory.map { Int($0.bytes) })
         }
         let outboxPath = outbox ?? "./sdfarm-worker/\(workerName)/outbox"
         let agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: outboxPath), maxBatch: maxBatch, logger: logger)

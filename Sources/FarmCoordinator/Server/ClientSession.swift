@@ -62,6 +62,13 @@ struct ClientSession {
                 throw ClientMistake("a job may hold at most \(WireLimits.maxItemsPerJob) items")
             }
             for i in chunk.items {
+                do {
+                    try RenderSettingsValidation.check(i.spec)
+                } catch {
+                    let index = pending!.items.count
+                    pending = nil
+                    throw ClientMistake("item \(index): \(error); nothing stored")
+                }
                 pending!.items.append(SubmittedItem(prompt: i.prompt, negativePrompt: i.negative, seed: i.seed, key: i.spec))
             }
         case .submitCommit(let c):

@@ -1,3 +1,4 @@
+import FarmClient
 import FarmCoordinator
 import FarmProtocol
 import Foundation
@@ -7,27 +8,44 @@ import NIOPosix
 
 /// The coordinator as `sdfarm coordinator` and `sdfarm demo` run it: the daemon (job store,
 /// result store, housekeeping, metrics), a bound listener and the farm protocol session.
-/// `start` opens and binds (so the port is known, also when 0 was asked for); `serve` runs
-/// until `shutdown` yields and then shuts down gracefully.
+/// `bind` takes the port first and creates nothing; `start` then opens the daemon (so a
+/// coordinator that cannot listen leaves no token, database or result folder behind);
+/// `serve` runs until `shutdown` yields and then shuts down gracefully.
 struct CoordinatorService: Sendable {
     let daemon: CoordinatorDaemon
     let port: Int
     private let listener: ConnectionServer<Frame, Frame>
     private let server: FarmServer
 
+    /// The listening socket, before anything is written to disk.
+    static func bind(_ listen: HostPort, logger: Logger) async throws -> ConnectionServer<Frame, Frame> {
+        do {
+            return try await FarmServer.bind(host: listen.host, port: listen.port, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        } catch {
+            throw CLIError("cannot listen on \(listen): \(ConnectErrorText.describe(error)) (another coordinator there? pick another with --listen HOST:PORT)")
+        }
+    }
+
+    /// Opens the daemon behind an already bound listener; closes the listener if that fails.
+    static func start(
+        _ options: CoordinatorOptions, listener: ConnectionServer<Frame, Frame>, workerToken: [UInt8], clientToken: [UInt8], logger: Logger
+    ) async throws -> CoordinatorService {
+        let daemon: CoordinatorDaemon
+        do {
+            daemon = try await CoordinatorDaemon.open(options, logger: logger)
+        } catch {
+            await listener.shutdown()
+            throw error
+        }
+        let server = FarmServer(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger)
+        return CoordinatorService(daemon: daemon, port: listener.localAddress?.port ?? 0, listener: listener, server: server)
+    }
+
     static func start(
         _ options: CoordinatorOptions, listen: HostPort, workerToken: [UInt8], clientToken: [UInt8], logger: Logger
     ) async throws -> CoordinatorService {
-        let daemon = try await CoordinatorDaemon.open(options, logger: logger)
-        let listener: ConnectionServer<Frame, Frame>
-        do {
-            listener = try await FarmServer.bind(host: listen.host, port: listen.port, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
-        } catch {
-            await daemon.store.close()
-            throw CLIError("cannot listen on \(listen): \(error)")
-        }
-        let server = FarmServer(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger)
-        return CoordinatorService(daemon: daemon, port: listener.localAddress?.port ?? listen.port, listener: listener, server: server)
+        let listener = try await bind(listen, logger: logger)
+        return try await start(options, listener: listener, workerToken: workerToken, clientToken: clientToken, logger: logger)
     }
 
     func serve(shutdown: AsyncStream<Void>) async throws {

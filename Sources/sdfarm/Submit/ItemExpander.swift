@@ -1,4 +1,4 @@
-import Diffusion
+import FarmProtocol
 
 /// The settings every item of a job gets unless its line says otherwise (the command line's).
 struct GenerationDefaults: Equatable {
@@ -30,15 +30,10 @@ struct ItemDraft: Equatable {
     var height: Int
 }
 
-/// Turns records into items: line by line, and within a line seed by seed (S, S+1, …,
-/// wrapping at 2^64), checking every value against the farm's limits.
+/// Turns records into items: line by line, and within a line seed by seed (S, S+1, …; a
+/// line whose last seed would pass 2^64-1 is refused), checking every value with the farm's
+/// one validation (`RenderSettingsValidation`).
 struct ItemExpander {
-    /// The engine's own limits (`GenerationLimits`), so the farm never accepts an item that
-    /// every worker would refuse.
-    static let sizes = GenerationLimits.sizeMultiple...GenerationLimits.maxSide
-    static let stepRange = 1...GenerationLimits.maxSteps
-    static let seedsPerLine = 1...10_000
-    static let cfgRange = 0.0...50.0
     static let maxPromptBytes = 16 << 10
 
     let defaults: GenerationDefaults
@@ -62,31 +57,24 @@ struct ItemExpander {
         let sampler = r.sampler ?? defaults.sampler
         let schedule = r.schedule ?? defaults.schedule
         let negative = r.negative ?? defaults.negative
-        guard Self.seedsPerLine.contains(seeds) else { throw FieldError("seeds must be 1 to \(Self.seedsPerLine.upperBound), not \(seeds)") }
-        guard Self.stepRange.contains(steps) else { throw FieldError("steps must be 1 to \(Self.stepRange.upperBound), not \(steps)") }
-        guard Self.cfgRange.contains(cfg) else { throw FieldError("cfg must be 0 to \(Int(Self.cfgRange.upperBound)), not \(cfg)") }
-        for (name, value) in [("width", width), ("height", height)] {
-            guard Self.sizes.contains(value), value % GenerationLimits.sizeMultiple == 0 else {
-                throw FieldError("\(name) must be a multiple of \(GenerationLimits.sizeMultiple) from \(Self.sizes.lowerBound) to \(Self.sizes.upperBound), not \(value)")
-            }
-        }
+        let base = r.seed ?? defaults.seed ?? jobBaseSeed
         do {
-            _ = try SamplerKind(parsing: sampler)
-            _ = try SigmaScheduleKind(parsing: schedule)
+            try RenderSettingsValidation.checkSeeds(first: base, count: seeds)
+            try RenderSettingsValidation.check(
+                model: defaults.model, width: width, height: height, steps: steps, cfg: cfg, sampler: sampler, schedule: schedule)
         } catch {
-            throw FieldError("\(error)")
+            throw FieldError(error.description)
         }
         guard r.prompt.utf8.count <= Self.maxPromptBytes, negative.utf8.count <= Self.maxPromptBytes else {
             throw FieldError("prompt longer than \(Self.maxPromptBytes) bytes")
         }
-        let base = r.seed ?? defaults.seed ?? jobBaseSeed
         var items: [ItemDraft] = []
         items.reserveCapacity(seeds)
         for k in 0..<seeds {
             items.append(
                 ItemDraft(
                     index: nextIndex + k, line: r.line, prompt: r.prompt, negative: negative,
-                    seed: base &+ UInt64(k), steps: steps, cfg: cfg, sampler: sampler, schedule: schedule,
+                    seed: base + UInt64(k), steps: steps, cfg: cfg, sampler: sampler, schedule: schedule,
                     width: width, height: height))
         }
         nextIndex += seeds

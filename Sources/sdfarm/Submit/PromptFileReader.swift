@@ -79,12 +79,22 @@ struct PromptFileReader {
         for key in dict.keys where !PromptRecord.fields.contains(key) {
             throw fail(number, "unknown field \"\(key)\" (known: \(PromptRecord.fields.sorted().joined(separator: ", ")))")
         }
+        // A number that is valid JSON but no seed (-1, 2^64, 1.5): say so, not "wrong type".
+        if let n = dict["seed"] as? NSNumber, UInt64("\(n)") == nil {
+            throw fail(number, "seed must be a whole number from 0 to 2^64-1, not \(n)")
+        }
         let fields: JSONFields
         do {
             fields = try JSONDecoder().decode(JSONFields.self, from: Data(line.utf8))
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let name = context.codingPath.first?.stringValue ?? "a field"
             throw fail(number, "\(name) has the wrong type")
+        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+            // Valid JSON whose number does not fit the field (a negative or too large seed).
+            let name = context.codingPath[0].stringValue
+            let value = dict[name].map { "\($0)" } ?? "?"
+            if name == "seed" { throw fail(number, "seed must be a whole number from 0 to 2^64-1, not \(value)") }
+            throw fail(number, "\(name) is out of range: \(value)")
         } catch DecodingError.keyNotFound {
             throw fail(number, "no prompt")
         } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FarmClient
+import FarmProtocol
 import Foundation
 
 /// Options every client command takes.
@@ -26,6 +27,24 @@ struct ClientOptions: ParsableArguments {
     /// Connects, authenticates, runs `body`; the library's errors become one CLI line.
     func withClient<T: Sendable>(_ body: (inout FarmClient) async throws -> T) async throws -> T {
         try await Self.withClient(address, token: try token(), body)
+    }
+
+    /// `withClient` for a command about one job: every command words an unknown job the same
+    /// way (the coordinator's answers differ by request).
+    func withJob<T: Sendable>(_ job: Int64, _ body: (inout FarmClient) async throws -> T) async throws -> T {
+        do {
+            return try await FarmClient.with(host: address.host, port: address.port, token: try token(), body)
+        } catch let error as FarmClientError {
+            throw Self.jobError(error, job: job)
+        }
+    }
+
+    /// The one line for a failed request about `job`.
+    static func jobError(_ error: FarmClientError, job: Int64) -> CLIError {
+        if error.kind == .rejected(code: ErrorMessage.Code.notFound.rawValue) || job < 1 {
+            return CLIError("no job \(job) on the coordinator (sdfarm jobs lists the jobs)")
+        }
+        return CLIError(error.description)
     }
 
     static func withClient<T: Sendable>(_ address: HostPort, token: [UInt8], _ body: (inout FarmClient) async throws -> T) async throws -> T {
