@@ -52,6 +52,8 @@ let package = Package(
             swiftSettings: strict),
 
         // The farm.
+        // Durable file writes shared by the coordinator's result store and the worker's outbox.
+        .target(name: "FarmFiles", swiftSettings: strict),
         .target(
             name: "FarmProtocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto")],
@@ -64,7 +66,7 @@ let package = Package(
         .target(
             name: "FarmCoordinator",
             dependencies: [
-                "FarmProtocol", "FarmStore",
+                "FarmProtocol", "FarmStore", "FarmFiles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,7 +78,7 @@ let package = Package(
         .target(
             name: "FarmWorker",
             dependencies: [
-                "FarmProtocol", "Diffusion",
+                "FarmProtocol", "Diffusion", "FarmFiles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

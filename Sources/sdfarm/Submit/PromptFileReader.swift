@@ -83,9 +83,9 @@ struct PromptFileReader {
         if let n = dict["seed"] as? NSNumber, UInt64("\(n)") == nil {
             throw fail(number, "seed must be a whole number from 0 to 2^64-1, not \(n)")
         }
-        let fields: JSONFields
+        var record: PromptRecord
         do {
-            fields = try JSONDecoder().decode(JSONFields.self, from: Data(line.utf8))
+            record = try JSONDecoder().decode(PromptRecord.self, from: Data(line.utf8))
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let name = context.codingPath.first?.stringValue ?? "a field"
             throw fail(number, "\(name) has the wrong type")
@@ -100,31 +100,9 @@ struct PromptFileReader {
         } catch {
             throw fail(number, "cannot read: \(error)")
         }
-        guard !fields.prompt.trimmingSpaces.isEmpty else { throw fail(number, "empty prompt") }
-        var record = PromptRecord(line: number, prompt: fields.prompt)
-        record.negative = fields.negative
-        record.seed = fields.seed
-        record.seeds = fields.seeds
-        record.steps = fields.steps
-        record.cfg = fields.cfg
-        record.sampler = fields.sampler
-        record.schedule = fields.schedule
-        record.width = fields.width
-        record.height = fields.height
+        guard !record.prompt.trimmingSpaces.isEmpty else { throw fail(number, "empty prompt") }
+        record.line = number
         return record
-    }
-
-    private struct JSONFields: Decodable {
-        var prompt: String
-        var negative: String?
-        var seed: UInt64?
-        var seeds: Int?
-        var steps: Int?
-        var cfg: Double?
-        var sampler: String?
-        var schedule: String?
-        var width: Int?
-        var height: Int?
     }
 
     /// One CSV row (RFC 4180: quoted fields may hold commas, doubled quotes and newlines),

@@ -1,6 +1,8 @@
-/// One line of a prompt file, with the fields it set (nil: the command line's value).
-struct PromptRecord: Equatable {
-    var line: Int
+/// One line of a prompt file, with the fields it set (nil: the command line's value): read
+/// from a `.jsonl` object as it is (`Decodable`), or from a `.csv` row field by field.
+struct PromptRecord: Equatable, Decodable {
+    /// Where it came from (not a field of the file).
+    var line = 0
     var prompt: String
     var negative: String?
     var seed: UInt64?
@@ -17,8 +19,12 @@ struct PromptRecord: Equatable {
         self.prompt = prompt
     }
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case prompt, negative, seed, seeds, steps, cfg, sampler, schedule, width, height
+    }
+
     /// The field names `.jsonl` objects and `.csv` headers may use.
-    static let fields: Set<String> = ["prompt", "negative", "seed", "seeds", "steps", "cfg", "sampler", "schedule", "width", "height"]
+    static let fields = Set(CodingKeys.allCases.map(\.rawValue))
 
     /// Sets a field from its text (CSV) — throws a message naming the field.
     mutating func set(_ field: String, text: String) throws {
