@@ -94,8 +94,10 @@ let package = Package(
             ],
             swiftSettings: strict),
 
-        .executableTarget(
-            name: "sdfarm",
+        // The command line: every subcommand and the logic behind it (submit, results, render,
+        // job control, demo, benchmarks).
+        .target(
+            name: "FarmCLI",
             dependencies: [
                 "Diffusion", "FarmStore", "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -103,6 +105,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict),
+        // The executable: `SDFarm.main()` and nothing else.
+        .executableTarget(
+            name: "sdfarm",
+            dependencies: ["FarmCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
         .testTarget(
@@ -135,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "FarmIntegrationTests",
             dependencies: [
-                "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion", "sdfarm",
+                "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion", "FarmCLI", "sdfarm",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

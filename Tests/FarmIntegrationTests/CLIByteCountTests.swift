@@ -1,6 +1,6 @@
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 /// `--min-free-space` sizes.
 @Suite("CLI: byte counts")

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 /// Issue 13 item 10: the small ones, with the real executable where the user meets them.
 @Suite("CLI: coordinator data, unknown jobs and help text")

@@ -3,7 +3,7 @@ import FarmProtocol
 import Foundation
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 /// Issue 12: every `--json` view goes through `Encodable`; each is parsed back here, with the
 /// characters that string splicing broke (quotes, backslashes, newlines) in its strings.

@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 /// `sdfarm wait` / `watch` follow a job through `JobFollower`: across a coordinator restart
 /// (issue 12), and a finished job is reported as finished whatever the timeout (issue 13, 8).

@@ -3,7 +3,7 @@ import FarmProtocol
 import Foundation
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 /// Issue 13 item 9: one validation of render settings (`RenderSettingsValidation`), shared by
 /// `generate`, `submit` (flags and prompt-file lines) and the coordinator.

@@ -6,7 +6,7 @@ import Testing
 
 @testable import FarmCoordinator
 @testable import FarmWorker
-@testable import sdfarm
+@testable import FarmCLI
 
 /// Over real sockets: a result disk below its reserve answers results with result-ack's
 /// retry-later form and the worker resends by itself; `unblock` lifts blocks (issue 13.1).

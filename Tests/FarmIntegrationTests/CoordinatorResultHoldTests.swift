@@ -8,7 +8,7 @@ import Testing
 
 @testable import FarmCoordinator
 @testable import FarmWorker
-@testable import sdfarm
+@testable import FarmCLI
 
 /// Results the coordinator cannot take now — its result disk is below the reserve or
 /// failing, its job store is down — stay in the workers' outboxes and are sent again; nobody

@@ -3,7 +3,7 @@ import FarmProtocol
 import FarmStore
 @testable import FarmWorker
 import Foundation
-@testable import sdfarm
+@testable import FarmCLI
 import Testing
 
 /// The farm's invariants with coordinator and workers in one process, connected in memory

@@ -8,7 +8,7 @@ import Testing
 
 @testable import FarmCoordinator
 @testable import FarmWorker
-@testable import sdfarm
+@testable import FarmCLI
 
 /// Coordinator, workers and a client in one process over loopback TCP, speaking the farm
 /// protocol, with a fake engine; on SQLite, and on PostgreSQL when SDFARM_TEST_DATABASE_URL

@@ -3,7 +3,7 @@ import FarmProtocol
 import FarmStore
 @testable import FarmWorker
 import Foundation
-@testable import sdfarm
+@testable import FarmCLI
 import Synchronization
 
 /// A coordinator core on a fresh SQLite file (or a fresh schema on PostgreSQL when

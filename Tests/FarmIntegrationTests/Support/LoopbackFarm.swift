@@ -9,7 +9,7 @@ import Synchronization
 
 @testable import FarmCoordinator
 @testable import FarmWorker
-@testable import sdfarm
+@testable import FarmCLI
 
 /// A coordinator serving the farm protocol on a loopback port, over a `FarmHarness` core;
 /// workers and clients connect to it through real sockets.

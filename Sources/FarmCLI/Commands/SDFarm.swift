@@ -1,9 +1,14 @@
 import ArgumentParser
 import Diffusion
 
-@main
-struct SDFarm: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `sdfarm` command line: every subcommand and the logic behind them live in this
+/// library (FarmCLI), so tests reach them without the executable; the `sdfarm` executable
+/// only runs `SDFarm.main()`.
+public struct SDFarm: AsyncParsableCommand {
+    public init() {}
+
+
+    public static let configuration = CommandConfiguration(
         commandName: "sdfarm",
         abstract: "A distributed render farm for Stable Diffusion.",
         discussion: """
