@@ -6,6 +6,14 @@ import PackageDescription
 let strict: [SwiftSetting] =
     ProcessInfo.processInfo.environment["SDFARM_WERROR"] == "1" ? [.treatAllWarnings(as: .error)] : []
 
+/// What the farm's test targets and their utilities link.
+let farmTestDependencies: [Target.Dependency] = [
+    "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion", "FarmCLI",
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
 let package = Package(
     name: "sdfarm",
     platforms: [.macOS(.v15)],
@@ -139,14 +147,20 @@ let package = Package(
             dependencies: ["FarmStore"],
             path: "Tests/FarmStoreCrashChild",
             swiftSettings: strict),
-        .testTarget(
-            name: "FarmIntegrationTests",
-            dependencies: [
-                "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion", "FarmCLI", "sdfarm",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+        // Shared test utilities (as NIOTestUtils / HummingbirdTesting): the farm harness with
+        // its manual clock and in-process workers, the loopback farm, a fake engine, a faulty
+        // store, a recording link and a runner for sdfarm processes. Only tests depend on it;
+        // it is built with testability (debug), never in a release product.
+        .target(
+            name: "FarmTesting",
+            dependencies: farmTestDependencies,
+            path: "Tests/FarmTesting",
             swiftSettings: strict),
+        .testTarget(name: "FarmCoordinatorTests", dependencies: farmTestDependencies + ["FarmTesting"], swiftSettings: strict),
+        .testTarget(name: "FarmWorkerTests", dependencies: farmTestDependencies + ["FarmTesting"], swiftSettings: strict),
+        .testTarget(name: "FarmCLITests", dependencies: farmTestDependencies + ["FarmTesting", "sdfarm"], swiftSettings: strict),
+        // Whole farms: coordinator and workers together, in memory, over loopback and as
+        // separate processes.
+        .testTarget(name: "FarmIntegrationTests", dependencies: farmTestDependencies + ["FarmTesting", "sdfarm"], swiftSettings: strict),
     ]
 )

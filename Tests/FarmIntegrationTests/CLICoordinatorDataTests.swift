@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 /// Issue 13 item 10: the small ones, with the real executable where the user meets them.
 @Suite("CLI: coordinator data, unknown jobs and help text")

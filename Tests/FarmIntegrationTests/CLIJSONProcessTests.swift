@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import FarmTesting
+
 /// The `--json` outputs as a script reads them, from the real executable on a real farm
 /// (coordinator + a synthetic-engine worker), with a prompt file named with a quote; and the
 /// result files the coordinator wrote are private (issue 13 item 10).

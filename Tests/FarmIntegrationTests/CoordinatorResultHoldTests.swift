@@ -1,6 +1,8 @@
 import FarmStore
 import Foundation
 
+@testable import FarmTesting
+
 #if canImport(Glibc)
 import Glibc
 #endif

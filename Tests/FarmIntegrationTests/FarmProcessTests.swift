@@ -4,6 +4,8 @@ import FarmStore
 import Foundation
 import Testing
 
+@testable import FarmTesting
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,6 +2,8 @@ import Diffusion
 import Foundation
 import Testing
 
+@testable import FarmTesting
+
 /// The farm with the real engine, as separate processes over loopback: `sdfarm coordinator`,
 /// two `sdfarm worker`s running the Diffusion pipeline on the tiny diffusers-made fixture model
 /// (Tests/DiffusionTests/Fixtures/pipeline/tiny-pipeline), `sdfarm submit` and `results`. Every

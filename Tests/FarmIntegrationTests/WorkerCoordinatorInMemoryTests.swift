@@ -1,10 +1,12 @@
-@testable import FarmCoordinator
 import FarmProtocol
 import FarmStore
-@testable import FarmWorker
 import Foundation
-@testable import FarmCLI
 import Testing
+
+@testable import FarmCLI
+@testable import FarmCoordinator
+@testable import FarmTesting
+@testable import FarmWorker
 
 /// The farm's invariants with coordinator and workers in one process, connected in memory
 /// (no codec): every item ends with exactly one result or an explicit failure.

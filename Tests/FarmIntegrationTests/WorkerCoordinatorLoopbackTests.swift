@@ -6,9 +6,10 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import FarmCoordinator
-@testable import FarmWorker
 @testable import FarmCLI
+@testable import FarmCoordinator
+@testable import FarmTesting
+@testable import FarmWorker
 
 /// Coordinator, workers and a client in one process over loopback TCP, speaking the farm
 /// protocol, with a fake engine; on SQLite, and on PostgreSQL when SDFARM_TEST_DATABASE_URL

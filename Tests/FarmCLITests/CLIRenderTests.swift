@@ -1,6 +1,7 @@
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 @Suite("CLI: progress text and previews")
 struct CLIRenderTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 @Suite("Coordinator: progress fan-out")
 struct CoordinatorProgressTests {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 @Suite("Coordinator: content-addressed result store")
 struct CoordinatorResultStoreTests {

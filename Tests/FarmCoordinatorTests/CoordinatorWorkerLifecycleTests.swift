@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 @Suite("Coordinator: worker lifecycle")
 struct CoordinatorWorkerLifecycleTests {

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 /// `sdfarm wait` / `watch` follow a job through `JobFollower`: across a coordinator restart
 /// (issue 12), and a finished job is reported as finished whatever the timeout (issue 13, 8).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import FarmTesting
 @testable import FarmWorker
 
 @Suite("Worker: result outbox and reconnect backoff")

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 @Suite("Coordinator: Prometheus metrics")
 struct CoordinatorMetricsTests {

@@ -1,9 +1,11 @@
 import Diffusion
 import FarmProtocol
-@testable import FarmWorker
 import Foundation
 import Synchronization
 import Testing
+
+@testable import FarmTesting
+@testable import FarmWorker
 
 /// The worker's real engine on the tiny pipeline fixture model (scripts/make-pipeline-fixtures.py).
 @Suite struct WorkerDiffusionEngineTests {

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 /// Store errors are logged with context, counted, rate-limited in the log, and reported as
 /// what they are in status, `why` and the metrics (issues 12 and 13.2).
@@ -133,36 +134,5 @@ struct CoordinatorStoreErrorTests {
         #expect(limiter.admit("a", now: t + 9.9) == nil)
         #expect(limiter.admit("a", now: t + 10) == "a (2 more like it in the last 10 s)")
         #expect(limiter.admit("a", now: t + 25) == "a")
-    }
-}
-
-/// Holds a value set once from inside a closure (the wrapped store the harness builds).
-final class Box<T: Sendable>: Sendable {
-    private let slot = Mutex<T?>(nil)
-    var value: T { slot.withLock { $0! } }
-    func set(_ v: T) -> T {
-        slot.withLock { $0 = v }
-        return v
-    }
-}
-
-/// A log handler that keeps the messages.
-final class LogCapture: LogHandler, Sendable {
-    private let store = Mutex<[String]>([])
-    var lines: [String] { store.withLock { $0 } }
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-    var logLevel: Logger.Level {
-        get { .trace }
-        set {}
-    }
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-    func log(event: LogEvent) {
-        store.withLock { $0.append("\(event.message)") }
     }
 }

@@ -3,6 +3,8 @@ import FarmProtocol
 import Foundation
 import Testing
 
+@testable import FarmTesting
+
 /// Issue 13 item 9: the coordinator runs the same `RenderSettingsValidation` as the CLI, so a
 /// client that skips the CLI's checks cannot store items every worker would refuse.
 @Suite("Coordinator: submitted settings are validated")

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import FarmTesting
 @testable import FarmWorker
 
 /// The sending side of progress: rate-bounded, latest wins, replaced values counted — step by

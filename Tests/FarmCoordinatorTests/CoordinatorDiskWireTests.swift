@@ -4,9 +4,10 @@ import FarmStore
 import Foundation
 import Testing
 
-@testable import FarmCoordinator
-@testable import FarmWorker
 @testable import FarmCLI
+@testable import FarmCoordinator
+@testable import FarmTesting
+@testable import FarmWorker
 
 /// Over real sockets: a result disk below its reserve answers results with result-ack's
 /// retry-later form and the worker resends by itself; `unblock` lifts blocks (issue 13.1).

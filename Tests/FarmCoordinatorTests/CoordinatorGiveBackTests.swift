@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 /// Items go back to the queue through the store's own operations: `unclaim` when the worker
 /// left while its claim ran (no attempt spent), `release` when a silent worker is dropped

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 @Suite("CLI: prompt files and item numbering")
 struct CLISubmitFileTests {

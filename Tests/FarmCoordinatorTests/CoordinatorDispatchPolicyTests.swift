@@ -1,6 +1,8 @@
-@testable import FarmCoordinator
 import FarmProtocol
 import Testing
+
+@testable import FarmCoordinator
+@testable import FarmTesting
 
 @Suite("Coordinator: dispatch policy")
 struct CoordinatorDispatchPolicyTests {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 /// `sdfarm info`: the parameters chunk of a PNG, parsed, as text and JSON, and its errors.
 @Suite("CLI: sdfarm info")

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 /// `--min-free-space` sizes.
 @Suite("CLI: byte counts")

@@ -4,6 +4,7 @@ import NIOPosix
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 @Suite("Coordinator: connection server")
 struct CoordinatorConnectionServerTests {

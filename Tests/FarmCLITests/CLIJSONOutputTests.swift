@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 /// Issue 12: every `--json` view goes through `Encodable`; each is parsed back here, with the
 /// characters that string splicing broke (quotes, backslashes, newlines) in its strings.

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 /// Issue 13 item 9: one validation of render settings (`RenderSettingsValidation`), shared by
 /// `generate`, `submit` (flags and prompt-file lines) and the coordinator.

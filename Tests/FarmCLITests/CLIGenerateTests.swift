@@ -2,6 +2,8 @@ import Diffusion
 import Foundation
 import Testing
 
+@testable import FarmTesting
+
 /// `sdfarm generate` as a user runs it: the real executable on the tiny pipeline fixture model
 /// (Tests/DiffusionTests/Fixtures/pipeline, made by scripts/make-pipeline-fixtures.py).
 @Suite struct CLIGenerateTests {

@@ -3,9 +3,10 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import FarmCoordinator
-@testable import FarmWorker
 @testable import FarmCLI
+@testable import FarmCoordinator
+@testable import FarmTesting
+@testable import FarmWorker
 
 @Suite("Worker: runner reconnects and drains", .serialized, .timeLimit(.minutes(2)))
 struct WorkerRunnerTests {

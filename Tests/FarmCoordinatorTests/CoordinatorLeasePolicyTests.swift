@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 @Suite("Coordinator: lease policy and worker speed")
 struct CoordinatorLeasePolicyTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 @Suite("CLI: options, token files and result export")
 struct CLIOptionsTests {

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 /// `sdfarm bench engine`'s pieces that do not need the full-size models: the reference JSON of
 /// scripts/bench-reference.py, the table row with the ratio, the token rows, the sizes option.

@@ -1,10 +1,11 @@
-@testable import FarmStore
+import FarmProtocol
 import Foundation
 import Testing
-import FarmProtocol
 
-@testable import FarmCoordinator
 @testable import FarmCLI
+@testable import FarmCoordinator
+@testable import FarmStore
+@testable import FarmTesting
 
 @Suite("CLI: status tables")
 struct CLIStatusTextTests {
