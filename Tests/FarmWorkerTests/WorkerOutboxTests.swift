@@ -55,6 +55,21 @@ struct WorkerOutboxTests {
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/.tmp-crashed"))
     }
 
+    /// A worker killed while deleting an acknowledged entry (found by scripts/chaos): the
+    /// entry's folder without its entry.json is cleared at the next start, and a removal no
+    /// longer deletes in place.
+    @Test func halfRemovedEntriesFromACrashAreCleared() throws {
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: "\(dir)/68-1", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: "\(dir)/68-1/image.png", contents: Data("png".utf8))
+        let outbox = try ResultOutbox(directory: dir)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/68-1"))
+        try outbox.put(item: 7, fence: 1, job: 1, image: RenderedImage(item: 7, png: [1], latents: [2]), elapsed: 1, batchSize: 1)
+        outbox.remove(item: 7, fence: 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
     @Test func backoffGrowsToItsCapWithJitterAndResets() {
         var backoff = ReconnectBackoff(base: 0.5, cap: 4)
         let low = (0..<6).map { _ in backoff.nextDelay(unit: 0) }

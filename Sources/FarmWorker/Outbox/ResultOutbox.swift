@@ -25,9 +25,13 @@ public struct ResultOutbox: Sendable {
         } catch {
             throw OutboxError(path: directory, reason: "cannot create: \(error.localizedDescription)")
         }
-        // Half-written entries from a crash.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".tmp-") {
-            try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
+        // Half-written or half-removed entries from a crash: a hidden folder, or (from a
+        // removal an earlier version did in place) an entry folder without its entry.json.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            let path = "\(directory)/\(name)"
+            if name.hasPrefix(".tmp-") || !FileManager.default.fileExists(atPath: "\(path)/entry.json") {
+                try? FileManager.default.removeItem(atPath: path)
+            }
         }
     }
 
@@ -97,8 +101,13 @@ public struct ResultOutbox: Sendable {
     }
 
     /// The coordinator acknowledged (or refused for good) this result: forget it.
+    /// Renamed out of the way first (one atomic step), then deleted: a crash in between
+    /// leaves a hidden folder that the next start removes, never a half-deleted entry.
     public func remove(item: Int64, fence: Int64) {
-        try? FileManager.default.removeItem(atPath: "\(directory)/\(item)-\(fence)")
+        let entry = "\(directory)/\(item)-\(fence)"
+        let doomed = "\(directory)/.tmp-removed-\(item)-\(fence)-\(UUID().uuidString.prefix(8))"
+        guard rename(entry, doomed) == 0 else { return }
+        try? FileManager.default.removeItem(atPath: doomed)
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {
