@@ -3,6 +3,8 @@ import Foundation
 @testable import Diffusion
 
 /// The golden ids written by scripts/make-tokenizer-fixtures.py (transformers' CLIPTokenizer).
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// (the property names are the fixture file's JSON field names)
 struct TokenizerFixture: Decodable {
     struct Case: Decodable {
         let prompt: String

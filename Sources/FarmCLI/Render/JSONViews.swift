@@ -16,6 +16,8 @@ enum JSONLine {
 }
 
 /// The job-level settings `sdfarm submit` stores with a job.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// (the property names are the JSON field names)
 struct SubmittedJobSettings: Encodable, Equatable {
     var model: String
     var base_seed: UInt64
@@ -23,6 +25,8 @@ struct SubmittedJobSettings: Encodable, Equatable {
 }
 
 /// `sdfarm submit --json`.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// (the property names are the JSON field names)
 struct SubmitJSON: Encodable {
     var job: Int64
     var items: Int
@@ -53,6 +57,8 @@ struct JobJSON: Encodable {
 }
 
 /// A `sdfarm watch --json` progress line.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// (the property names are the JSON field names)
 struct WatchProgressJSON: Encodable {
     var worker: String
     var items: [Int64]

@@ -9,8 +9,8 @@ enum StatusText {
         var rows = [["WORKER", "STATE", "DEVICE", "MODEL", "JOBS", "IMAGES", "IMG/MIN"]]
         for w in status.workers {
             rows.append([
-                w.name, w.state, w.device, w.loaded_model ?? "-", w.jobs.isEmpty ? "-" : w.jobs.map(String.init).joined(separator: ","),
-                String(w.images_done), w.images_per_minute.map { String(format: "%.1f", $0) } ?? "-",
+                w.name, w.state, w.device, w.loadedModel ?? "-", w.jobs.isEmpty ? "-" : w.jobs.map(String.init).joined(separator: ","),
+                String(w.imagesDone), w.imagesPerMinute.map { String(format: "%.1f", $0) } ?? "-",
             ])
         }
         return table(rows)
@@ -23,8 +23,8 @@ enum StatusText {
             rows.append([
                 String(j.id), j.state, ProgressText.bar(done: j.finished, total: j.total),
                 "\(j.done)/\(j.total)", String(j.failed), String(j.queued),
-                j.images_per_minute.map { String(format: "%.1f/min", $0) } ?? "-",
-                ProgressText.eta(remaining: j.queued + j.leased, perMinute: j.images_per_minute) ?? "-",
+                j.imagesPerMinute.map { String(format: "%.1f/min", $0) } ?? "-",
+                ProgressText.eta(remaining: j.queued + j.leased, perMinute: j.imagesPerMinute) ?? "-",
                 j.waiting ?? "",
             ])
         }

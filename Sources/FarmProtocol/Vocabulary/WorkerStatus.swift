@@ -15,6 +15,15 @@ public struct WorkerStatus: Equatable, Sendable, Codable {
     /// Recent images per minute; nil until it has finished some.
     public var imagesPerMinute: Double?
 
+    /// Its JSON form (`sdfarm status --json`): snake_case names.
+    private enum CodingKeys: String, CodingKey {
+        case id, name, state, device, models, jobs
+        case loadedModel = "loaded_model"
+        case itemsInHand = "items_in_hand"
+        case imagesDone = "images_done"
+        case imagesPerMinute = "images_per_minute"
+    }
+
     public init(
         id: String, name: String, state: String, device: String, loadedModel: String?, models: [String], jobs: [Int64],
         itemsInHand: Int, imagesDone: Int, imagesPerMinute: Double?
