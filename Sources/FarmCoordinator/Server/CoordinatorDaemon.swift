@@ -14,6 +14,8 @@ public struct CoordinatorOptions: Sendable {
     public var metricsPort = 9464
     public var tickInterval: Duration = .seconds(1)
     public var shutdownGrace: Double = 10
+    /// How long start-up waits for a database that refuses connections, seconds.
+    public var storeConnectWait: Double = 120
     public var config = CoordinatorConfig()
 
     public init() {}
@@ -38,7 +40,7 @@ public final class CoordinatorDaemon: Sendable {
 
     public static func open(_ options: CoordinatorOptions, clock: any FarmClock = SystemFarmClock(), logger: Logger) async throws -> CoordinatorDaemon {
         let location = try StoreLocation.resolve(options.database, dataDirectory: options.dataDirectory)
-        let store = try await location.open()
+        let store = try await StoreOpening.open(location, wait: options.storeConnectWait, logger: logger)
         let results: ResultStore
         do {
             results = try ResultStore(dataDirectory: options.dataDirectory)
