@@ -20,6 +20,7 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
     @Option(name: .customLong("worker-token-file"), help: "A separate token for workers.") var workerTokenFile: String?
     @Option(name: .customLong("client-token-file"), help: "A separate token for clients.") var clientTokenFile: String?
     @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics.") var metrics: HostPort?
+    @OptionGroup var limits: ConnectionLimitOptions
 
     func run() async throws {
         var logger = Logger(label: "sdfarm.coordinator")
@@ -35,6 +36,7 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
         options.database = database
         options.metricsHost = metrics?.host
         options.metricsPort = metrics?.port ?? 0
+        options.connections = limits.apply(to: options.connections)
         let service = try await CoordinatorService.start(
             options, listen: listen, workerToken: workerToken, clientToken: clientToken, logger: logger)
         say("sdfarm coordinator listening on \(listen.host):\(service.port), data in \(data)")

@@ -15,6 +15,8 @@ public struct CoordinatorOptions: Sendable {
     public var tickInterval: Duration = .seconds(1)
     public var shutdownGrace: Double = 10
     public var config = CoordinatorConfig()
+    /// Connection caps, handshake rate and buffered submissions (`FarmServer`).
+    public var connections = ConnectionLimits()
 
     public init() {}
 }

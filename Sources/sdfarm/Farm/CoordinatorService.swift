@@ -26,7 +26,7 @@ struct CoordinatorService: Sendable {
             await daemon.store.close()
             throw CLIError("cannot listen on \(listen): \(error)")
         }
-        let server = FarmServer(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger)
+        let server = FarmServer(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger, limits: options.connections)
         return CoordinatorService(daemon: daemon, port: listener.localAddress?.port ?? listen.port, listener: listener, server: server)
     }
 
