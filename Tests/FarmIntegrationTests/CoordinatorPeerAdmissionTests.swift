@@ -55,7 +55,7 @@ struct CoordinatorPeerAdmissionTests {
         let delays = (0..<4).map { _ in a.failed("10.0.0.1", now: t0) }
         #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(700)])
         #expect(a.connect("10.0.0.1", now: t0) == .admit)
-        _ = a.failed("10.0.0.1", now: t0)
+        #expect(a.failure("10.0.0.1", now: t0).lockedOut)
         #expect(a.lockedOut("10.0.0.1", now: t0) == .seconds(60))
         guard case .refuse(let why) = a.connect("10.0.0.1", now: t0 + .seconds(1)) else { Issue.record("locked-out address admitted"); return }
         #expect(why.contains("failed handshakes"))

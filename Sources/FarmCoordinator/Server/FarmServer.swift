@@ -117,7 +117,13 @@ public struct FarmServer: Sendable {
             case .unsupportedVersion: code = .unsupportedVersion
             default: code = .protocolViolation
             }
-            try await Task.sleep(for: gate.failed(address))
+            let (delay, lockedOut) = gate.failed(address)
+            if lockedOut {
+                logger.warning(
+                    "refusing \(address) for \(PeerAdmission.seconds(gate.limits.lockout)) s after \(gate.limits.failuresBeforeLockout) failed handshakes",
+                    metadata: ["last": "\(error)"])
+            }
+            try await Task.sleep(for: delay)
             try? await outbound.write(ErrorMessage(code, "\(error)").frame())
             throw error
         } catch let refused as Refused {

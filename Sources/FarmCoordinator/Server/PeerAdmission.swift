@@ -63,15 +63,22 @@ struct PeerAdmission: Sendable {
 
     /// A handshake from `address` failed; returns how long to wait before answering it.
     mutating func failed(_ address: String, now: ContinuousClock.Instant) -> Duration {
+        failure(address, now: now).delay
+    }
+
+    /// A handshake from `address` failed: how long to wait before answering it, and whether
+    /// this failure locked the address out.
+    mutating func failure(_ address: String, now: ContinuousClock.Instant) -> (delay: Duration, lockedOut: Bool) {
         var f = failures[address] ?? Failures(last: now)
         if now - f.last > limits.failureMemory { f = Failures(last: now) }
         f.count += 1
         f.last = now
-        if f.count >= limits.failuresBeforeLockout { f.lockedUntil = now + limits.lockout }
+        let lockedOut = f.count >= limits.failuresBeforeLockout
+        if lockedOut { f.lockedUntil = now + limits.lockout }
         failures[address] = f
         var delay = limits.failureDelay
         for _ in 1..<min(f.count, 32) where delay < limits.maxFailureDelay { delay *= 2 }
-        return min(delay, limits.maxFailureDelay)
+        return (min(delay, limits.maxFailureDelay), lockedOut)
     }
 
     /// How much longer `address` is refused after too many failures, or nil.

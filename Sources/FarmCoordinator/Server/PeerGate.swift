@@ -18,9 +18,9 @@ public final class PeerGate: Sendable {
 
     func closed(_ address: String) { state.withLock { $0.closed(address) } }
 
-    func failed(_ address: String) -> Duration {
+    func failed(_ address: String) -> (delay: Duration, lockedOut: Bool) {
         let now = ContinuousClock.now
-        return state.withLock { $0.failed(address, now: now) }
+        return state.withLock { $0.failure(address, now: now) }
     }
 
     func lockedOut(_ address: String) -> Duration? {
