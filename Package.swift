@@ -52,6 +52,8 @@ let package = Package(
             swiftSettings: strict),
 
         // The farm.
+        // Durable file writes shared by the coordinator's result store and the worker's outbox.
+        .target(name: "FarmFiles", swiftSettings: strict),
         .target(
             name: "FarmProtocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto")],
@@ -64,7 +66,7 @@ let package = Package(
         .target(
             name: "FarmCoordinator",
             dependencies: [
-                "FarmProtocol", "FarmStore",
+                "FarmProtocol", "FarmStore", "FarmFiles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,7 +78,7 @@ let package = Package(
         .target(
             name: "FarmWorker",
             dependencies: [
-                "FarmProtocol", "Diffusion",
+                "FarmProtocol", "Diffusion", "FarmFiles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,8 +94,10 @@ let package = Package(
             ],
             swiftSettings: strict),
 
-        .executableTarget(
-            name: "sdfarm",
+        // The command line: every subcommand and the logic behind it (submit, results, render,
+        // job control, demo, benchmarks).
+        .target(
+            name: "FarmCLI",
             dependencies: [
                 "Diffusion", "FarmStore", "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -101,6 +105,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict),
+        // The executable: `SDFarm.main()` and nothing else.
+        .executableTarget(
+            name: "sdfarm",
+            dependencies: ["FarmCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
         .testTarget(
@@ -133,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "FarmIntegrationTests",
             dependencies: [
-                "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion", "sdfarm",
+                "FarmProtocol", "FarmCoordinator", "FarmWorker", "FarmClient", "FarmStore", "Diffusion", "FarmCLI", "sdfarm",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

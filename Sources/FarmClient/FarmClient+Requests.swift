@@ -31,6 +31,15 @@ extension FarmClient {
         return n.text
     }
 
+    /// Lifts a job's blocks — of one worker (by id), or of every worker when nil — and
+    /// forgives the failures behind them; returns the coordinator's notice.
+    public mutating func unblock(job: Int64, worker: String?) async throws -> String {
+        guard job >= 1 else { throw FarmClientError(.rejected(code: ErrorMessage.Code.badRequest.rawValue), "job ids start at 1") }
+        try await write([UnblockJob(jobID: job, worker: worker).frame()])
+        guard case .notice(let n) = try await reply("unblock") else { throw unexpected("a notice") }
+        return n.text
+    }
+
     /// A watch event.
     public enum WatchEvent: Sendable {
         case job(JobSummary)

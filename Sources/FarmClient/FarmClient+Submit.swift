@@ -1,12 +1,18 @@
 import FarmProtocol
 
 extension FarmClient {
-    /// Starts a job; then `submit(_:)` items (any number of calls) and `commit()`.
+    /// Starts a job; then `submit(_:)` items (any number of calls) and `commit()`. A priority
+    /// outside Int32 is refused (`RenderSettingsValidation.checkPriority`), never clamped.
     public mutating func beginSubmit(priority: Int, owner: String, settings: String) async throws {
+        do {
+            try RenderSettingsValidation.checkPriority(priority)
+        } catch {
+            throw FarmClientError(.rejected(code: ErrorMessage.Code.badRequest.rawValue), error.description)
+        }
         submitted = 0
         pendingItems = []
         pendingBytes = 0
-        try await write([SubmitBegin(priority: Int32(clamping: priority), owner: String(owner.prefix(WireLimits.maxName)), settings: settings).frame()])
+        try await write([SubmitBegin(priority: Int32(priority), owner: String(owner.prefix(WireLimits.maxName)), settings: settings).frame()])
     }
 
     /// Queues an item; a chunk goes out whenever it reaches the size or count limit, so a

@@ -51,7 +51,7 @@ public enum FromClient: Equatable, Sendable {
     case submitBegin(SubmitBegin), submitItems(SubmitItems), submitCommit(SubmitCommit)
     case status(StatusRequest), jobStatus(JobStatusRequest)
     case cancel(CancelJob), pause(PauseJob), resume(ResumeJob), retry(RetryJob)
-    case drainWorker(DrainWorker), watch(Watch), fetchResults(FetchResults)
+    case drainWorker(DrainWorker), watch(Watch), fetchResults(FetchResults), unblock(UnblockJob)
 
     public init(_ frame: Frame) throws {
         switch frame.messageID {
@@ -67,6 +67,7 @@ public enum FromClient: Equatable, Sendable {
         case DrainWorker.rawID: self = .drainWorker(try .decode(frame: frame))
         case Watch.rawID: self = .watch(try .decode(frame: frame))
         case FetchResults.rawID: self = .fetchResults(try .decode(frame: frame))
+        case UnblockJob.rawID: self = .unblock(try .decode(frame: frame))
         default: throw ProtocolError.unknownMessage(id: frame.messageID)
         }
     }

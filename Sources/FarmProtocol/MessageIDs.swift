@@ -69,7 +69,8 @@ public enum CoordinatorToWorkerMessageID: UInt16, Sendable, CaseIterable {
     case welcome = 0x0201
     /// A batch of items under a lease.
     case assign = 0x0202
-    /// Acknowledges a stored result; the worker may drop it from its outbox.
+    /// Acknowledges a stored result (the worker drops it from its outbox), or asks the worker
+    /// to send it again later (the coordinator cannot store or record it now).
     case resultAck = 0x0203
     /// Stop working on an item.
     case cancel = 0x0204
@@ -103,6 +104,8 @@ public enum ClientMessageID: UInt16, Sendable, CaseIterable {
     case watch = 0x030B
     /// A page of a job's results, images streamed in chunks.
     case fetchResults = 0x030C
+    /// Lift a job's blocks: of one worker, or of every worker.
+    case unblockJob = 0x030D
 }
 
 /// Messages the coordinator sends to a client (docs/protocol.md, "Coordinator → client").

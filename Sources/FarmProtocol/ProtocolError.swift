@@ -11,6 +11,7 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedVersion(UInt16)
     case authenticationFailed
     case outOfOrder(String)
+    case unknownSetting(String)
 
     public var description: String {
         switch self {
@@ -24,6 +25,7 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badMagic(m): return "bad magic 0x\(String(m, radix: 16)), not an sdfarm peer"
         case let .unsupportedVersion(v): return "unsupported protocol version \(v) (this side speaks \(FarmProtocol.version))"
         case let .outOfOrder(what): return "handshake message out of order: \(what)"
+        case let .unknownSetting(name): return "unknown render setting '\(name)': this side knows \(RenderSettings.optionalSettingNames.joined(separator: ", "))"
         case .authenticationFailed: return "authentication failed: the peer does not hold the same token"
         }
     }

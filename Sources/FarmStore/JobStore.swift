@@ -95,6 +95,12 @@ public protocol JobStore: Sendable {
     /// has claimed the item.
     func releaseLeases(of worker: WorkerID, now: Date) async throws -> [ExpiredLease]
 
+    /// Ends these leases of `worker` at once (the coordinator gives the items back), exactly
+    /// as if they had expired: requeued with attempt + 1 (or failed on the last attempt),
+    /// recorded as a failure that never counts against the worker. Leases the worker no
+    /// longer holds under that fence are left alone. Returns what was ended.
+    func release(_ leases: [LeaseToken], worker: WorkerID, now: Date) async throws -> [ExpiredLease]
+
     // MARK: Blocking
 
     /// Workers blocked for a job.
@@ -106,6 +112,10 @@ public protocol JobStore: Sendable {
     /// Lifts blocks: those of one job (or every job when nil) made at or after `since`.
     /// Returns how many were lifted.
     func unblock(job: JobID?, since: Date) async throws -> Int
+
+    /// Lifts one job's blocks: of `worker`, or of every worker when nil (`sdfarm unblock`),
+    /// and forgives the failures behind them. Returns how many blocks were lifted.
+    func unblock(job: JobID, worker: WorkerID?) async throws -> Int
 
     // MARK: Workers
 

@@ -3,7 +3,7 @@ import Diffusion
 import Foundation
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 /// `sdfarm bench engine`'s pieces that do not need the full-size models: the reference JSON of
 /// scripts/bench-reference.py, the table row with the ratio, the token rows, the sizes option.

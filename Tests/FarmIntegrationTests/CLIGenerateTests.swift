@@ -51,11 +51,11 @@ import Testing
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cases: [([String], String)] = [
-            (["--width", "36"], "error: --width 36 must be a positive multiple of 8"),
+            (["--width", "36"], "error: --width must be a multiple of 8 from 8 to 4096, not 36"),
             (["--sampler", "dpm++"], "error: unknown sampler \"dpm++\""),
             (["--schedule", "karras", "--sampler", "ddim"], "karras"),
-            (["--batch", "0"], "error: --batch 0 is outside 1…64"),
-            (["--width", "8192", "--height", "8192"], "error: width 8192 is outside 1…4096 pixels"),
+            (["--batch", "0"], "error: --batch must be from 1 to 64, not 0"),
+            (["--width", "8192", "--height", "8192"], "error: --width must be a multiple of 8 from 8 to 4096, not 8192"),
             (["--model", "\(dir)/missing"], "error: model \(dir)/missing: no such file or folder"),
             (["--output", "\(dir)/no/such/folder/x.png"], "does not exist"),
             (["--output", "\(dir)/x.jpg"], "must end in .png"),

@@ -2,7 +2,7 @@ import Diffusion
 import Foundation
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 /// `sdfarm info`: the parameters chunk of a PNG, parsed, as text and JSON, and its errors.
 @Suite("CLI: sdfarm info")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 @Suite("CLI: options, token files and result export")
 struct CLIOptionsTests {

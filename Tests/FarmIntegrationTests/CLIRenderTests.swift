@@ -1,6 +1,6 @@
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 @Suite("CLI: progress text and previews")
 struct CLIRenderTests {

@@ -4,7 +4,7 @@ import Testing
 import FarmProtocol
 
 @testable import FarmCoordinator
-@testable import sdfarm
+@testable import FarmCLI
 
 @Suite("CLI: status tables")
 struct CLIStatusTextTests {

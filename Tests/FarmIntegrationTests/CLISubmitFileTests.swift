@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 @Suite("CLI: prompt files and item numbering")
 struct CLISubmitFileTests {
@@ -116,13 +116,14 @@ struct CLISubmitFileTests {
         var expander = ItemExpander(defaults: GenerationDefaults(model: "tiny", seeds: 2, seed: 100), jobBaseSeed: 5)
         let a = try expander.expand(PromptRecord(line: 1, prompt: "a"))
         var bRecord = PromptRecord(line: 2, prompt: "b")
-        bRecord.seed = UInt64.max
+        bRecord.seed = UInt64.max - 2
         bRecord.seeds = 3
         let b = try expander.expand(bRecord)
         #expect(a.map(\.index) == [0, 1])
         #expect(a.map(\.seed) == [100, 101])
         #expect(b.map(\.index) == [2, 3, 4])
-        #expect(b.map(\.seed) == [UInt64.max, 0, 1])
+        // Seeds never wrap past 2^64-1 (CLIRenderSettingsValidationTests).
+        #expect(b.map(\.seed) == [UInt64.max - 2, UInt64.max - 1, UInt64.max])
         // Without --seed, the job's random base.
         var random = ItemExpander(defaults: GenerationDefaults(model: "tiny"), jobBaseSeed: 42)
         #expect(try random.expand(PromptRecord(line: 1, prompt: "x")).map(\.seed) == [42])

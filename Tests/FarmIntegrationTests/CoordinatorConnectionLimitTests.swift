@@ -57,10 +57,7 @@ struct CoordinatorConnectionLimitTests {
     }
 
     static func item(_ i: Int, prompt: Int, _ farm: LoopbackFarm) -> SubmitItems.Item {
-        let k = farm.farm.key
-        return SubmitItems.Item(
-            prompt: String(repeating: "p", count: prompt) + " \(i)", negative: "", seed: UInt64(i),
-            spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg))
+        SubmitItems.Item(prompt: String(repeating: "p", count: prompt) + " \(i)", negative: "", seed: UInt64(i), spec: farm.farm.key)
     }
 
     @Test func aSubmissionOverTheBufferCapIsRefusedWithAClearErrorAndItsMemoryIsReturned() async throws {

@@ -1,12 +1,12 @@
-import Testing
-
 @testable import FarmCoordinator
+import FarmProtocol
+import Testing
 
 @Suite("Coordinator: dispatch policy")
 struct CoordinatorDispatchPolicyTests {
     let policy = DispatchPolicy()
-    let sd15 = BatchKey(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5)
-    let tiny = BatchKey(model: "tiny", width: 64, height: 64, steps: 4, sampler: "ddim", schedule: "default", cfg: 5)
+    let sd15 = RenderSettings(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5)
+    let tiny = RenderSettings(model: "tiny", width: 64, height: 64, steps: 4, sampler: "ddim", schedule: "default", cfg: 5)
 
     @Test func batchesUpToTheWorkersLimitAndCredit() {
         let plan = policy.plan(
@@ -75,24 +75,28 @@ struct CoordinatorDispatchPolicyTests {
     }
 
     @Test func batchKeyRoundTripsThroughItsStoredString() {
-        let text = sd15.encoded
-        #expect(BatchKey(encoded: text) == sd15)
-        #expect(BatchKey(encoded: "not json") == nil)
-        let other = BatchKey(model: "sd15", width: 512, height: 512, steps: 21, sampler: "euler", schedule: "default", cfg: 7.5)
-        #expect(other.encoded != text)
+        let text = sd15.batchKey
+        #expect(RenderSettings(batchKey: text) == sd15)
+        #expect(RenderSettings(batchKey: "not json") == nil)
+        let other = RenderSettings(model: "sd15", width: 512, height: 512, steps: 21, sampler: "euler", schedule: "default", cfg: 7.5)
+        #expect(other.batchKey != text)
     }
 
     @Test func batchKeyExtrasAreCanonicalAndOldKeysReadBackEqual() throws {
         // A key stored before extras existed.
         let old = #"{"cfg":7.5,"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#
-        let plain = try #require(BatchKey(encoded: old))
-        #expect(plain.extra == nil)
-        #expect(plain.encoded == old)
-        #expect(BatchKey(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, extra: [:]).encoded == old)
-        let a = BatchKey(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, extra: ["rng": "philox", "timestep_spacing": "trailing"])
-        let b = BatchKey(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, extra: ["timestep_spacing": "trailing", "rng": "philox"])
-        #expect(a.encoded == b.encoded)
-        #expect(a.encoded != old)
-        #expect(BatchKey(encoded: a.encoded) == a)
+        let plain = try #require(RenderSettings(batchKey: old))
+        #expect(plain.extras.isEmpty)
+        #expect(plain.batchKey == old)
+        // The default generator is not written: the key of plain settings is unchanged.
+        #expect(RenderSettings(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, rng: "cpu").batchKey == old)
+        let a = RenderSettings(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, rng: "philox", timestepSpacing: "trailing")
+        #expect(a.batchKey == #"{"cfg":7.5,"extra":{"rng":"philox","timestep_spacing":"trailing"},"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#)
+        #expect(RenderSettings(batchKey: a.batchKey) == a)
+    }
+
+    @Test func aStoredKeyWithASettingThisVersionDoesNotKnowIsNotReadAsPlainSettings() {
+        let future = #"{"cfg":7.5,"extra":{"clip_skip":"2"},"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#
+        #expect(RenderSettings(batchKey: future) == nil)
     }
 }

@@ -76,4 +76,42 @@ struct FarmRealEngineProcessTests {
         await database.drop()
         try? FileManager.default.removeItem(atPath: dir)
     }
+
+    /// A worker whose memory cannot hold the batch it was given reports out of memory; the
+    /// coordinator halves its batch until it fits, and every item still finishes (nothing
+    /// failed, nothing blamed). The limit sits between what the tiny model's tensors need for
+    /// one image at 32×32 with guidance (≈ 590 KiB, weights included) and for two (≈ 655 KiB);
+    /// the engine counts tensor bytes, so these figures are the same on every machine.
+    @Test func aBatchAboveTheWorkersMemoryIsRetriedSmallerUntilItFits() async throws {
+        let dir = NSTemporaryDirectory() + "sdfarm-oom-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: "\(dir)/models", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(dir)/models/tiny", withDestinationPath: Self.fixtureModel)
+        let token = "\(dir)/token"
+        _ = FileManager.default.createFile(atPath: token, contents: Data("oom-test-token-0123456789abcdef\n".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: "\(dir)/prompts.txt", contents: Data("a red circle\na yellow star\n".utf8))
+        let database = try await FarmProcessTests.database(.sqlite)
+        let (coordinator, port) = try await FarmProcessTests.startCoordinator(dir: dir, name: "coordinator", database: database.arguments)
+        let farm = FarmProcessTests.Farm(dir: dir, token: token, port: port)
+        let worker = try SdfarmProcess(
+            "w1",
+            ["worker", "--coordinator", farm.address, "--token-file", token, "--name", "w1", "--models", "\(dir)/models",
+             "--max-batch", "4", "--max-memory", "625K", "--threads", "1", "--outbox", "\(dir)/outbox-w1"],
+            logDirectory: dir)
+        defer {
+            worker.stop()
+            coordinator.stop()
+        }
+        let (submitted, submitOutput) = try await SdfarmProcess.run(
+            "submit", ["submit", "\(dir)/prompts.txt", "--model", "tiny", "--seeds", "2", "--seed", "3"] + Self.settings + farm.client,
+            logDirectory: dir)
+        #expect(submitted == 0, "\(submitOutput)")
+        let job = try #require(submitOutput.split(separator: "\n").compactMap { Int64($0) }.last, "no job id in: \(submitOutput)")
+        let (waited, waitOutput) = try await SdfarmProcess.run(
+            "wait", ["wait", "\(job)", "--timeout", "200"] + farm.client, logDirectory: dir, timeout: 220)
+        #expect(waited == 0, "\(waitOutput)\n\(worker.output)")
+        _ = try await FarmProcessTests.expectEveryItemOnce(farm, job: job, count: 4)
+        #expect(worker.output.contains("out of memory"), "the worker never ran out of memory:\n\(worker.output)")
+        await database.drop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
 }

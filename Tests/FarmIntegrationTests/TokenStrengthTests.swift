@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import sdfarm
+@testable import FarmCLI
 
 /// Weak token files draw a warning; generated ones do not (issue 13, defect 4).
 @Suite("Token strength")

@@ -1,10 +1,10 @@
-import FarmStore
-import Foundation
-import Testing
-
 @testable import FarmCoordinator
+import FarmProtocol
+import FarmStore
 @testable import FarmWorker
-@testable import sdfarm
+import Foundation
+@testable import FarmCLI
+import Testing
 
 /// The farm's invariants with coordinator and workers in one process, connected in memory
 /// (no codec): every item ends with exactly one result or an explicit failure.
@@ -125,6 +125,25 @@ struct WorkerCoordinatorInMemoryTests {
         let items = try await farm.store.items(ItemFilter(job: job))
         #expect(items.allSatisfy { $0.lastError?.contains("unknown sampler") == true })
         #expect(try await farm.store.blockedWorkers(job: job).isEmpty)
+    }
+
+    /// A render the worker stopped unfinished is reported as cancelled: the items go back to
+    /// the queue with their attempt unchanged, nothing is recorded against the worker or the
+    /// items, and they are rendered again.
+    @Test func aCancelledRenderPutsItsItemsBackWithoutUsingAnAttempt() async throws {
+        let farm = try await FarmHarness.make()
+        defer { Task { await farm.cleanUp() } }
+        let engine = FakeEngine()
+        engine.failNextBatch(.cancelled("the render was stopped after step 1"))
+        _ = try await farm.addWorker("a", engine: engine, maxBatch: 2)
+        let job = try await farm.submit(2)
+        try await farm.eventually("job finished") { try await farm.job(job).state.isFinished }
+        #expect(try await farm.job(job).state == .done)
+        let items = try await farm.store.items(ItemFilter(job: job))
+        #expect(items.map(\.attempt) == [1, 1])
+        for item in items { #expect(try await farm.store.failures(of: item.id).isEmpty) }
+        #expect(try await farm.store.blockedWorkers(job: job).isEmpty)
+        #expect(engine.calls.count >= 2)
     }
 
     @Test func watchersSeeProgressAndTheJobEnding() async throws {

@@ -8,7 +8,7 @@ import Testing
 
 @testable import FarmCoordinator
 @testable import FarmWorker
-@testable import sdfarm
+@testable import FarmCLI
 
 /// Coordinator, workers and a client in one process over loopback TCP, speaking the farm
 /// protocol, with a fake engine; on SQLite, and on PostgreSQL when SDFARM_TEST_DATABASE_URL
@@ -291,8 +291,9 @@ extension WorkerCoordinatorLoopbackTests {
             try await conn.submit(
                 SubmitItems.Item(
                     prompt: "p", negative: "", seed: 1,
-                    spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg,
-                                     extra: [RenderSpec.ExtraKey.rng: "philox", RenderSpec.ExtraKey.timestepSpacing: "trailing"])))
+                    spec: RenderSettings(
+                        model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg,
+                        rng: "philox", timestepSpacing: "trailing")))
             return try await conn.commit().jobID
         }
         try await farm.farm.eventually("job done") { try await farm.farm.job(JobID(job)).state == .done }

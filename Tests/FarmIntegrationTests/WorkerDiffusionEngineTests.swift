@@ -1,9 +1,9 @@
 import Diffusion
+import FarmProtocol
+@testable import FarmWorker
 import Foundation
 import Synchronization
 import Testing
-
-@testable import FarmWorker
 
 /// The worker's real engine on the tiny pipeline fixture model (scripts/make-pipeline-fixtures.py).
 @Suite struct WorkerDiffusionEngineTests {
@@ -25,7 +25,6 @@ import Testing
     @Test func rendersABatchAsDiffusersDoes() async throws {
         let (engine, dir) = try host()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(DiffusionEngineHost.isAvailable)
         // The fixture case "dpmpp_2m-batch2-prompts": two prompts, two seeds, one U-Net batch.
         let items = [
             RenderItem(item: 101, prompt: "a red circle on a blue square", negativePrompt: "dark", seed: 10),
@@ -72,7 +71,7 @@ import Testing
             do {
                 _ = try await engine.render(item, settings: settings) { _ in }
                 Issue.record("\(settings) rendered")
-            } catch let failure as EngineFailure {
+            } catch let failure as RenderFailure {
                 #expect(failure.description.contains(message), "\(failure)")
                 #expect(failure.retryable == retryable, "\(failure)")
             }
@@ -91,7 +90,10 @@ import Testing
             }
         }
         task.withLock { $0 = started }
-        await #expect(throws: EngineFailure.failed("cancelled")) { _ = try await started.value }
+        // A stopped render is reported as cancelled (not a failed try), naming where it stopped.
+        let error = await #expect(throws: RenderFailure.self) { _ = try await started.value }
+        #expect(error?.kind == .cancelled)
+        #expect(error?.message.hasPrefix("the render was stopped after step") == true)
         #expect(steps.withLock { $0 } < 40)
     }
 }

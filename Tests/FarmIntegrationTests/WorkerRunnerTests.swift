@@ -5,7 +5,7 @@ import Testing
 
 @testable import FarmCoordinator
 @testable import FarmWorker
-@testable import sdfarm
+@testable import FarmCLI
 
 @Suite("Worker: runner reconnects and drains", .serialized, .timeLimit(.minutes(2)))
 struct WorkerRunnerTests {

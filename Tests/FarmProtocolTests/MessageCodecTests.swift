@@ -40,6 +40,9 @@ struct MessageCodecTests {
     func truncations(_ s: Sample) throws {
         let full = s.message.frame()
         for cut in 0..<full.body.readableBytes {
+            // result-ack's retry-later form cut back to its first 16 bytes is the short form
+            // (stored), which is valid on its own (docs/protocol.md).
+            if full.messageID == ResultAck.rawID, cut == 16 { continue }
             let f = Frame(messageID: full.messageID, body: full.body.getSlice(at: full.body.readerIndex, length: cut)!)
             #expect(throws: ProtocolError.self) { _ = try decodeAsReceiver(f, s.direction) }
         }

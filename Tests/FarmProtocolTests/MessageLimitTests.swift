@@ -104,9 +104,7 @@ struct MessageLimitTests {
         let f = Self.frame(SubmitItems.rawID) { b in
             b.writeInteger(UInt16(1))
             b.wireWriteString("p"); b.wireWriteString(""); b.writeInteger(UInt64(1))
-            var s = plainSpec
-            s.extra = [:]
-            s.encode(into: &b)
+            plainSpec.encode(into: &b)
             b.moveWriterIndex(to: b.writerIndex - 2)
             b.writeInteger(UInt16(2))
             b.wireWriteString("z"); b.wireWriteString("1")
@@ -125,7 +123,7 @@ struct MessageLimitTests {
         let e = ErrorMessage(.internalError, long)
         #expect(e.message.utf8.count <= ErrorMessage.maxMessage)
         #expect(try ErrorMessage.decode(frame: e.frame()) == e)
-        let f = Failure(itemID: 1, fence: 1, retryable: true, kind: .engine, reason: long)
+        let f = Failure(itemID: 1, fence: 1, failure: .worker(long))
         #expect(try Failure.decode(frame: f.frame()) == f)
     }
 }

@@ -12,8 +12,8 @@ struct Sample: Sendable, CustomStringConvertible {
 
 let digestA = [UInt8](repeating: 0xAB, count: 32)
 let digestB = (0..<32).map { UInt8($0) }
-let spec = RenderSpec(model: "sd15", width: 512, height: 768, steps: 25, sampler: "euler_a", schedule: "karras", cfg: 7.5, extra: ["clip_skip": "2", "eta": "0.0"])
-let plainSpec = RenderSpec(model: "tiny", width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
+let spec = RenderSettings(model: "sd15", width: 512, height: 768, steps: 25, sampler: "euler_a", schedule: "karras", cfg: 7.5, rng: "philox", timestepSpacing: "trailing")
+let plainSpec = RenderSettings(model: "tiny", width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
 let job = JobSummary(id: 7, state: "active", priority: -2, total: 100, queued: 40, leased: 10, done: 45, failed: 5, cancelled: 0,
                      waiting: "no connected worker holds model sd15", imagesPerMinute: 12.5)
 let doneJob = JobSummary(id: 8, state: "done", priority: 0, total: 1, queued: 0, leased: 0, done: 1, failed: 0, cancelled: 0)
@@ -36,7 +36,7 @@ let samples: [Sample] = [
                                 latentsSize: 0, latentsSHA256: digestB), direction: .fromWorker),
     Sample(message: ResultChunk(data: Array(repeating: 0x5A, count: 300)), direction: .fromWorker),
     Sample(message: ResultEnd(itemID: 3), direction: .fromWorker),
-    Sample(message: Failure(itemID: 3, fence: 11, retryable: true, kind: .outOfMemory, reason: "alloc 2 GiB"), direction: .fromWorker),
+    Sample(message: Failure(itemID: 3, fence: 11, failure: .outOfMemory("alloc 2 GiB")), direction: .fromWorker),
     Sample(message: Goodbye(reason: "SIGTERM — draining"), direction: .fromWorker),
     Sample(message: ErrorMessage(.internalError, "disk full"), direction: .fromWorker),
     // Coordinator → worker.
@@ -47,6 +47,7 @@ let samples: [Sample] = [
         .init(itemID: 2, fence: 5, jobID: 7, index: 1, seed: UInt64.max, prompt: "ein Würfel 🟥", negative: "blurry"),
     ]), direction: .toWorker),
     Sample(message: ResultAck(itemID: 12, fence: 40), direction: .toWorker),
+    Sample(message: ResultAck(itemID: 12, fence: 40, status: .retryLater(afterMS: 5000, reason: "job store down")), direction: .toWorker),
     Sample(message: ResultRefused(itemID: 12, fence: 40, reason: "item 12 was handed out again (fence 41)"), direction: .toWorker),
     Sample(message: Cancel(itemID: 7, fence: 99), direction: .toWorker),
     Sample(message: Drain(reason: "operator"), direction: .toWorker),
@@ -66,6 +67,8 @@ let samples: [Sample] = [
     Sample(message: ResumeJob(jobID: 7), direction: .fromClient),
     Sample(message: RetryJob(jobID: 7), direction: .fromClient),
     Sample(message: DrainWorker(name: "w1"), direction: .fromClient),
+    Sample(message: UnblockJob(jobID: 7, worker: "w1"), direction: .fromClient),
+    Sample(message: UnblockJob(jobID: 7, worker: nil), direction: .fromClient),
     Sample(message: Watch(jobID: 7), direction: .fromClient),
     Sample(message: FetchResults(jobID: 7, fromIndex: 64, limit: 64, images: true), direction: .fromClient),
     // Coordinator → client.
@@ -155,6 +158,7 @@ extension FromClient {
         case .drainWorker(let m): m
         case .watch(let m): m
         case .fetchResults(let m): m
+        case .unblock(let m): m
         }
     }
 }

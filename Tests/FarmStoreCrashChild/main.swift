@@ -2,7 +2,9 @@
 // job and is killed with SIGKILL by the test while the submit's transaction is open.
 //   FarmStoreCrashChild sqlite PATH ITEMS
 //   FarmStoreCrashChild postgres URL SCHEMA ITEMS
-// Prints "submitting" just before the submit and "committed JOB" after it returns.
+// Prints "submitting" before the submit; then, inside the submit's transaction with every
+// item written, "midway" — and waits there until it is killed. "committed JOB" would mean the
+// barrier was never reached.
 import FarmStore
 import Foundation
 
@@ -17,7 +19,7 @@ func say(_ line: String) {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let store: any JobStore
+let store: SQLJobStore
 let count: Int?
 do {
     switch arguments.first {
@@ -40,6 +42,10 @@ let padding = String(repeating: "a watercolour of a lighthouse at dusk, ", count
 let submission = JobSubmission(
     owner: "crash-test", settings: #"{"steps":25}"#,
     items: (0..<count).map { ItemSpec(prompt: "\($0): \(padding)", seed: UInt64($0), settings: #"{"width":512}"#, batchKey: "k") })
+store.faultPoints.set(.submitBeforeCommit) {
+    say("midway")
+    while true { sleep(3600) }
+}
 say("submitting")
 do {
     let id = try await store.submit(submission, now: Date())

@@ -6,6 +6,9 @@ public struct PipelineError: Error, CustomStringConvertible, Sendable, Equatable
         case invalidRequest
         /// The model folder or file cannot be used.
         case model
+        /// The batch needed more memory than the engine may use (`EngineMemory.limit`): a
+        /// smaller batch may fit.
+        case outOfMemory
     }
 
     public let kind: Kind

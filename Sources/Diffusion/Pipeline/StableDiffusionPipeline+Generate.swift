@@ -7,23 +7,28 @@ extension StableDiffusionPipeline {
     /// (2·B with guidance: negatives first, as diffusers concatenates them). `progress` is
     /// called after every U-Net call; throwing from it cancels the run and the error is
     /// rethrown. Requests that cannot run throw `PipelineError` (kind `.invalidRequest`) before
-    /// anything is allocated.
+    /// anything is allocated; a batch whose tensors go above `EngineMemory.limit` stops with
+    /// kind `.outOfMemory` after the U-Net call or VAE decode that went above it.
     public func generate(
         _ request: GenerationRequest, progress: ((GenerationProgress) throws -> Void)? = nil
     ) throws -> GenerationResult {
         let resolved = try resolve(request)
         let shape = resolved.shape
+        EngineMemory.resetPeak()
+        let work = "a batch of \(shape.batch) at \(resolved.width)×\(resolved.height)"
         let (context, truncated) = try encodeContext(request)
 
         var noise = NoiseBatch(rng: request.rng, seeds: request.images.map(\.seed))
         let initial = noise.draw(perImage: shape.perImage)
         let denoiser = guidedDenoiser(shape: shape, context: context, guidanceScale: request.usesGuidance ? request.guidanceScale : nil)
         let latents = try resolved.sampler.sample(initialNoise: initial, shape: shape, noise: &noise, model: denoiser) { step in
+            try EngineMemory.check(work)
             try progress?(GenerationProgress(step: step.step, total: step.total, latentShape: shape, denoised: step.denoised))
         }
         let images = try (0..<shape.batch).map { index in
             try decode(Array(latents[(index * shape.perImage)..<((index + 1) * shape.perImage)]), shape: shape)
         }
+        try EngineMemory.check(work)
         let spacing = resolved.sampler.schedule.spacing
         let parameters = request.images.indices.map {
             self.parameters(request, image: $0, width: resolved.width, height: resolved.height, spacing: spacing)

@@ -20,6 +20,7 @@ public final class TensorStorage: @unchecked Sendable {
         precondition(count >= 0, "negative element count")
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         let raw = BufferPool.allocate(bytes: bytes, alignment: Self.alignment)
+        EngineMemory.allocated(bytes)
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         self.isWritable = true
@@ -42,8 +43,11 @@ public final class TensorStorage: @unchecked Sendable {
         self.ownsMemory = false
     }
 
-
     deinit {
-        if ownsMemory { BufferPool.release(UnsafeMutableRawPointer(pointer), bytes: max(count, 1) * MemoryLayout<Float>.stride) }
+        if ownsMemory {
+            let bytes = max(count, 1) * MemoryLayout<Float>.stride
+            BufferPool.release(UnsafeMutableRawPointer(pointer), bytes: bytes)
+            EngineMemory.released(bytes)
+        }
     }
 }

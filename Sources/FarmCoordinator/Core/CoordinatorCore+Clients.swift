@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
@@ -6,9 +7,9 @@ public struct SubmittedItem: Sendable, Equatable {
     public var prompt: String
     public var negativePrompt: String
     public var seed: UInt64
-    public var key: BatchKey
+    public var key: RenderSettings
 
-    public init(prompt: String, negativePrompt: String, seed: UInt64, key: BatchKey) {
+    public init(prompt: String, negativePrompt: String, seed: UInt64, key: RenderSettings) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.seed = seed
@@ -20,7 +21,7 @@ extension CoordinatorCore {
     /// Stores a job (all items in one transaction) and dispatches.
     public func submit(owner: String, priority: Int, settings: String, items: [SubmittedItem]) async throws -> SubmitOutcome {
         let specs = items.map {
-            ItemSpec(prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed, settings: "{}", batchKey: $0.key.encoded)
+            ItemSpec(prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed, settings: "{}", batchKey: $0.key.batchKey)
         }
         let id = try await store.submit(JobSubmission(owner: owner, priority: priority, settings: settings, items: specs), now: clock.now())
         let held = connectedModels
@@ -57,6 +58,15 @@ extension CoordinatorCore {
         return count
     }
 
+    /// Lifts the job's blocks — of one worker, or of all when nil — and forgives the failures
+    /// behind them (`sdfarm unblock`), then dispatches. Returns how many blocks were lifted.
+    public func unblock(job: JobID, worker: WorkerID?) async throws -> Int {
+        let lifted = try await store.unblock(job: job, worker: worker)
+        logger.notice("unblocked \(lifted) worker(s) for job \(job.rawValue)", metadata: ["worker": "\(worker?.rawValue ?? "all")"])
+        await dispatch()
+        return lifted
+    }
+
     /// Tells workers to stop the job's items (their leases are gone from the store).
     func stopLeases(ofJob job: Int64) async {
         for (id, entry) in workers {
@@ -70,7 +80,7 @@ extension CoordinatorCore {
     /// Workers and jobs, for `sdfarm status` (jobs newest first, at most `jobLimit`).
     public func status(jobLimit: Int = 50) async throws -> FarmStatus {
         let workerList = workers.values.sorted { $0.name < $1.name }.map { e in
-            FarmStatus.Worker(
+            WorkerStatus(
                 id: e.id.rawValue, name: e.name, state: e.lifecycle.state.rawValue, device: e.capabilities.device,
                 loadedModel: e.loadedModel, models: e.capabilities.modelNames.sorted(),
                 jobs: Set(e.leases.values.map(\.job)).sorted(), itemsInHand: e.leases.count,
@@ -89,10 +99,16 @@ extension CoordinatorCore {
         case .paused: return "paused"
         case .done, .failed, .cancelled: return nil
         case .active:
+            // The farm's own trouble first: it holds every unfinished job (results of leased
+            // items wait in the workers' outboxes too), whatever the workers hold.
+            if record.progress.queued + record.progress.leased > 0 {
+                if let problem = storeHealth.summary { return problem }
+                if let low = disk.summary { return low }
+            }
             guard record.progress.queued > 0 else { return nil }
             if workers.isEmpty { return "no worker connected" }
             let first = try await store.items(ItemFilter(job: record.id, states: [.queued], limit: 1)).first
-            if let key = first.flatMap({ BatchKey(encoded: $0.spec.batchKey) }) {
+            if let key = first.flatMap({ RenderSettings(batchKey: $0.spec.batchKey) }) {
                 if !connectedModels.contains(key.model) { return "no connected worker holds model \(key.model)" }
                 let blocked = try await store.blockedWorkers(job: record.id).map(\.worker)
                 let able = workers.values.filter { $0.capabilities.modelNames.contains(key.model) && !blocked.contains($0.id) }

@@ -1,11 +1,18 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension CoordinatorCore {
     /// A worker's result, already written into the result store (`png`, and `latents` when
-    /// sent). Records it and answers the worker: accepted (drop it from the outbox) or
-    /// refused (not wanted). Answers nothing if the store cannot be reached: the worker keeps
-    /// the result and sends it again.
+    /// sent). Records it and answers the worker: accepted (drop it from the outbox), refused
+    /// (not wanted), or — when the store cannot record it now — retry later (keep it and
+    /// send it again after a while; its lease is kept alive meanwhile).
     public func workerResult(id: WorkerID, lease: LeaseRef, png: StoredResult, latents: StoredResult?) async {
         let now = clock.now()
         let token = LeaseToken(item: ItemID(lease.item), fence: lease.fence)
@@ -13,8 +20,10 @@ extension CoordinatorCore {
         let outcome: CompletionOutcome
         do {
             outcome = try await store.complete(token, worker: id, result: result, now: now)
+            storeWorked()
         } catch {
-            logger.error("result of item \(lease.item) from \(id.rawValue) not recorded: \(error)")
+            storeFailed("complete", "result of item \(lease.item) fence \(lease.fence) from \(id.rawValue)", error)
+            askToResend(lease, of: id, reason: "the coordinator cannot record results now: \(error)")
             return
         }
         let link = workers[id]?.link
@@ -23,9 +32,6 @@ extension CoordinatorCore {
         case .completed:
             counters.itemsDone += 1
             workers[id]?.imagesDone += 1
-            if let job {
-                _ = ledger.recordSuccess(item: lease.item, job: job, worker: id.rawValue, now: now)
-            }
             link?.send(.resultAccepted(lease))
         case .alreadyCompleted:
             link?.send(.resultAccepted(lease))
@@ -39,36 +45,73 @@ extension CoordinatorCore {
         await dispatch()
     }
 
-    /// A worker could not render an item.
+    /// The coordinator could not keep a result it received (its result disk is below its
+    /// reserve, full or failing): its own fault, counted against nobody. The worker keeps the
+    /// result and sends it again later; until space is freed no new work is handed out.
+    public func resultNotStored(id: WorkerID, lease: LeaseRef, error: ResultStoreError) async {
+        checkDisk()
+        if case .io(let operation, let code) = error.kind, operation != ResultStoreError.reserveOperation {
+            // Without the file's name (a fresh temporary one each time), so repeats are alike.
+            let reason = "\(operation): \(String(cString: strerror(code)))"
+            if !disk.isLow { logger.error("result disk: a write failed (\(reason)): taking no results until space is freed") }
+            disk.writeFailed(reason)
+            diskLowSince = diskLowSince ?? clock.now()
+            logRepeated(.error, "result disk \(results.root): cannot store results: \(reason)")
+        }
+        askToResend(lease, of: id, reason: "the coordinator cannot store results now: \(error)")
+    }
+
+    /// Tells the worker to keep the result and resend it after `resultRetryAfter`; the lease
+    /// stays in hand and is renewed past its usual ceiling while the result waits.
+    func askToResend(_ lease: LeaseRef, of id: WorkerID, reason: String) {
+        counters.resultsDeferred += 1
+        workers[id]?.leases[lease]?.resultDeferredAt = clock.now()
+        workers[id]?.link.send(.resultRetryLater(lease, after: resendDelay(), reason: reason))
+    }
+
+    /// `resultRetryAfter`, growing to a quarter of how long the store or the result disk has
+    /// been in trouble, at most `resultRetryAfterMax`.
+    func resendDelay() -> TimeInterval {
+        let base = config.resultRetryAfter
+        let starts = [storeHealth.problem?.since, diskLowSince].compactMap { $0 }
+        guard let start = starts.min() else { return base }
+        let age = clock.now().timeIntervalSince(start)
+        return min(max(base, age / 4), max(base, config.resultRetryAfterMax))
+    }
+
+    /// A worker reports that it could not render an item.
+    public func workerFailure(id: WorkerID, lease: LeaseRef, _ failure: RenderFailure) async {
+        await workerFailure(id: id, lease: lease, cause: FailureCause(failure.kind), message: failure.description)
+    }
+
+    /// An item failed on a worker, for `cause`. A cancelled render (the worker stopped it
+    /// unfinished) goes back as it was: no attempt used, nothing counted.
     public func workerFailure(id: WorkerID, lease: LeaseRef, cause: FailureCause, message: String) async {
         let now = clock.now()
         let info = workers[id]?.leases[lease]
         let batchSize = info.flatMap { workers[id]?.batches[$0.batch]?.size } ?? 1
-        let job = info?.job ?? 0
-        let decision = ledger.recordFailure(
-            item: lease.item, job: job, worker: id.rawValue, cause: cause, batchSize: batchSize, message: message, now: now)
-        var kind: FailureKind
-        switch cause {
-        case .job: kind = .permanent
-        case .outOfMemory: kind = .outOfMemory
-        case .worker, .leaseLost, .coordinator: kind = .transient
-        }
-        if case .failForGood = decision.item { kind = .permanent }
-        if case .retrySmaller(let limit) = decision.item, var entry = workers[id] {
+        let job = info?.job
+        let verdict = FailureVerdict(cause: cause, batchSize: batchSize)
+        if let limit = verdict.batchLimit, var entry = workers[id] {
             entry.batchLimit = min(entry.batchLimit, limit)
             workers[id] = entry
         }
-        let reason: String
-        if case .failForGood(let r) = decision.item { reason = r } else { reason = message }
         let token = LeaseToken(item: ItemID(lease.item), fence: lease.fence)
-        do {
-            let outcome = try await store.fail(token, worker: id, kind: kind, message: "\(id.rawValue): \(reason)", now: now)
+        let context = "failure of item \(lease.item) fence \(lease.fence) from \(id.rawValue)"
+        switch verdict.record {
+        case .fail(let kind):
+            let outcome = await storeCall("fail", context) {
+                try await store.fail(token, worker: id, kind: kind, message: "\(id.rawValue): \(message)", now: now)
+            }
             if outcome == .failed { counters.itemsFailed += 1 }
-        } catch {
-            logger.error("failure of item \(lease.item) from \(id.rawValue) not recorded: \(error)")
+        case .release:
+            let ended = await storeCall("release", context) { try await store.release([token], worker: id, now: now) }
+            counters.itemsFailed += ended?.filter { $0.newState == .failed }.count ?? 0
+        case .unclaim:
+            _ = await storeCall("unclaim", context) { try await store.unclaim([token], worker: id, now: now) }
         }
         forgetLease(lease, of: id, succeeded: false)
-        if job != 0 { await publishJob(job) }
+        if let job { await publishJob(job) }
         await dispatch()
     }
 
@@ -79,7 +122,8 @@ extension CoordinatorCore {
 
     func publishJob(_ job: Int64) async {
         guard await progress.watcherCount(job: job) > 0,
-            let record = try? await store.job(JobID(job))
+            let record = await storeCall("job", "progress of job \(job) for its watchers", heals: false, { try await store.job(JobID(job)) }),
+            let record
         else { return }
         await progress.publish(.job(record), job: job, key: "job")
         if record.state.isFinished {

@@ -10,7 +10,14 @@ extension CoordinatorCore {
             await workerDisconnected(id: id, connection: workers[id]!.connection, reason: "replaced by a new connection")
         }
         let json = String(decoding: (try? JSONEncoder().encode(capabilities)) ?? Data("{}".utf8), as: UTF8.self)
-        _ = try await store.upsertWorker(id: id, name: name, capabilities: json, state: .idle, now: now)
+        do {
+            _ = try await store.upsertWorker(id: id, name: name, capabilities: json, state: .idle, now: now)
+            storeWorked()
+        } catch {
+            // The worker is refused (its connection ends) and comes back with its backoff.
+            storeFailed("upsert worker", "worker \(id.rawValue) connecting", error)
+            throw error
+        }
         nextConnection += 1
         var lifecycle = WorkerLifecycle(connectedAt: now, heartbeatTimeout: config.heartbeatTimeout)
         _ = lifecycle.authenticated(now: now)
@@ -36,7 +43,7 @@ extension CoordinatorCore {
         let now = clock.now()
         entry.lifecycle.heard(now: now)
         workers[id] = entry
-        try? await store.touchWorker(id, state: nil, now: now)
+        await touch(id, state: nil, now: now, why: "heartbeat")
         await renewLeases(of: id, now: now)
     }
 
@@ -50,11 +57,18 @@ extension CoordinatorCore {
         workers[id] = nil
         logger.info("worker disconnected", metadata: ["worker": "\(id.rawValue)", "reason": "\(reason)", "leases": "\(held.count)"])
         let now = clock.now()
-        if !held.isEmpty {
-            let tokens = held.map { LeaseToken(item: ItemID($0.item), fence: $0.fence) }
-            _ = try? await store.renew(tokens, worker: id, leaseDuration: config.disconnectGrace, now: now)
+        // Leases whose results the worker holds for resending keep a full TTL: it delivers
+        // them when it is back. If a renewal fails the leases run out at their own time
+        // instead: later, never lost.
+        let waiting = Dictionary(grouping: held, by: { entry.leases[$0]?.resultWaiting(now: now, limit: config.resultHoldLimit) == true })
+        for (resultWaiting, refs) in waiting {
+            let tokens = refs.map { LeaseToken(item: ItemID($0.item), fence: $0.fence) }
+            let duration = resultWaiting ? max(config.disconnectGrace, config.lease.floor) : config.disconnectGrace
+            _ = await storeCall("renew", "grace for \(refs.count) leases of disconnected worker \(id.rawValue)") {
+                try await store.renew(tokens, worker: id, leaseDuration: duration, now: now)
+            }
         }
-        try? await store.touchWorker(id, state: .offline, now: now)
+        await touch(id, state: .offline, now: now, why: "disconnect")
     }
 
     /// An operator asked the worker to drain.
@@ -65,7 +79,7 @@ extension CoordinatorCore {
         let action = entry.lifecycle.drainRequested()
         workers[id] = entry
         await carryOut(action, for: id)
-        try? await store.touchWorker(id, state: .draining, now: clock.now())
+        await touch(id, state: .draining, now: clock.now(), why: "drain")
         return true
     }
 
@@ -85,24 +99,63 @@ extension CoordinatorCore {
             return
         case .sendDrain:
             workers[id]?.link.send(.drain)
-        case .close(let reason, _):
-            if let entry = workers[id] {
-                entry.link.close(reason: reason)
-                await workerDisconnected(id: id, connection: entry.connection, reason: reason)
+        case .close(let reason, let requeue):
+            guard let entry = workers[id] else { return }
+            entry.link.close(reason: reason)
+            // A worker that went silent or broke the protocol is not coming back to deliver:
+            // its items go back now, not after a grace (leases it sent results for excepted).
+            let now = clock.now()
+            let giveBack = requeue.filter { entry.leases[$0]?.resultWaiting(now: now, limit: config.resultHoldLimit) != true }
+            if !giveBack.isEmpty {
+                let tokens = giveBack.map { LeaseToken(item: ItemID($0.item), fence: $0.fence) }
+                let ended = await storeCall("release", "the \(giveBack.count) leases of worker \(id.rawValue): \(reason)") {
+                    try await store.release(tokens, worker: id, now: now)
+                }
+                if let ended {
+                    counters.itemsFailed += ended.filter { $0.newState == .failed }.count
+                    for ref in giveBack { forgetLease(ref, of: id, succeeded: false) }
+                }
             }
+            await workerDisconnected(id: id, connection: entry.connection, reason: reason)
         }
     }
 
-    func renewLeases(of id: WorkerID, now: Date) async {
+    /// Records that the worker was seen (and its state word) in the store.
+    func touch(_ id: WorkerID, state: WorkerState?, now: Date, why: String) async {
+        _ = await storeCall("touch worker", "\(why) of worker \(id.rawValue)") {
+            try await store.touchWorker(id, state: state, now: now)
+        }
+    }
+
+    /// Renews the worker's leases (all, or only those the coordinator last knew to end by
+    /// `dueBy`). A renewal the store cannot make is logged and counted; the leases keep
+    /// their old expiry and the next heartbeat tries again.
+    func renewLeases(of id: WorkerID, now: Date, dueBy: Date? = nil) async {
         guard let entry = workers[id], !entry.leases.isEmpty else { return }
+        let due = entry.leases.filter { dueBy == nil || $0.value.expires <= dueBy! }
+        guard !due.isEmpty else { return }
         // Leases of one batch share their claim time and TTL: one renewal per batch.
-        let byBatch = Dictionary(grouping: entry.leases, by: { $0.value.batch })
+        let limit = config.resultHoldLimit
+        let byBatch = Dictionary(grouping: due, by: {
+            BatchRenewal(batch: $0.value.batch, resultWaiting: $0.value.resultWaiting(now: now, limit: limit))
+        })
         var lost: [LeaseRef] = []
         for (_, leases) in byBatch {
             let info = leases[0].value
-            let expiry = config.lease.renewedExpiry(claimedAt: info.claimedAt, ttl: info.ttl, current: info.expires, now: now)
+            // A result waiting to be recorded must not lose its lease to the ceiling.
+            let expiry =
+                info.resultWaiting(now: now, limit: limit)
+                ? max(info.expires, now + info.ttl)
+                : config.lease.renewedExpiry(claimedAt: info.claimedAt, ttl: info.ttl, current: info.expires, now: now)
+            // Past the ceiling there is nothing to extend: the sweep takes these leases (a
+            // renewal to "now" would keep them alive for ever, one tick at a time).
+            guard expiry > now else { continue }
             let tokens = leases.map { LeaseToken(item: ItemID($0.key.item), fence: $0.key.fence) }
-            guard let outcome = try? await store.renew(tokens, worker: id, leaseDuration: max(0.001, expiry.timeIntervalSince(now)), now: now) else { continue }
+            guard
+                let outcome = await storeCall(
+                    "renew", "\(tokens.count) leases of worker \(id.rawValue)",
+                    { try await store.renew(tokens, worker: id, leaseDuration: expiry.timeIntervalSince(now), now: now) })
+            else { continue }
             for ref in leases.map(\.key) {
                 if outcome.lost.contains(ItemID(ref.item)) {
                     lost.append(ref)
@@ -136,4 +189,10 @@ extension CoordinatorCore {
         }
         workers[id] = entry
     }
+}
+
+/// Leases renewed together: one batch, split by whether their results wait to be recorded.
+private struct BatchRenewal: Hashable {
+    var batch: Int
+    var resultWaiting: Bool
 }

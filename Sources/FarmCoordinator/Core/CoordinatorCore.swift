@@ -1,9 +1,10 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 import Logging
 
-/// The coordinator's brain: owns the connected workers' state machines, the failure ledger
-/// and the dispatch loop, over a `JobStore` (the source of truth) and the result store. It does
+/// The coordinator's brain: owns the connected workers' state machines and the dispatch
+/// loop, over a `JobStore` (the source of truth, blocks included) and the result store. It does
 /// no network I/O itself: the server turns frames into calls here, and `WorkerLink`s carry
 /// commands back. Time comes from the injected clock.
 public actor CoordinatorCore {
@@ -16,9 +17,13 @@ public actor CoordinatorCore {
     public let progress = ProgressHub<WatchEvent>()
 
     var workers: [WorkerID: WorkerEntry] = [:]
-    var ledger: FailureLedger
     var counters = FarmMetrics()
-    var waitReasons: [BatchKey: DispatchPolicy.WaitReason] = [:]
+    var storeHealth = StoreHealth()
+    var disk: DiskReserve
+    /// When the result disk went below its reserve (or a write failed); nil while it has room.
+    var diskLowSince: Date?
+    var repeatedLines: RepeatedLineLimiter
+    var waitReasons: [RenderSettings: DispatchPolicy.WaitReason] = [:]
     var nextConnection = 0
     var nextBatch = 0
     var dispatching = false
@@ -30,7 +35,8 @@ public actor CoordinatorCore {
         self.clock = clock
         self.config = config
         self.logger = logger
-        ledger = FailureLedger(itemGivesUpAfter: config.itemGivesUpAfterWorkers)
+        disk = DiskReserve(minFree: config.minFreeSpace)
+        repeatedLines = RepeatedLineLimiter(interval: config.repeatedErrorInterval)
     }
 
     /// The store, for read-only queries (status, results).
@@ -50,9 +56,14 @@ public actor CoordinatorCore {
             m.workers[entry.name] = .init(imagesDone: entry.imagesDone, imagesPerMinute: entry.speed.imagesPerMinute)
         }
         m.itemsLeased = workers.values.reduce(0) { $0 + $1.leases.count }
-        if let keys = try? await store.queuedBatchKeys(limit: 10_000) {
-            m.queueDepth = keys.reduce(0) { $0 + $1.queued }
+        // Unknown (no sample), never 0, when the store cannot say.
+        m.queueDepth = await storeCall("queue depth", "metrics scrape", heals: false) {
+            try await store.queuedBatchKeys(limit: 10_000).reduce(0) { $0 + $1.queued }
         }
+        m.storeErrors = counters.storeErrors
+        m.storeHealthy = storeHealth.isHealthy
+        m.resultDiskFreeBytes = disk.free
+        m.resultDiskLow = disk.isLow
         return m
     }
 }

@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
@@ -27,10 +28,19 @@ struct LeaseInfo {
     var claimedAt: Date
     var ttl: TimeInterval
     var expires: Date
+    /// When the worker was last asked to resend this lease's result later (the coordinator
+    /// could not record it). While that is recent (`CoordinatorConfig.resultHoldLimit`) the
+    /// lease is renewed past the usual ceiling: the image exists, it only waits to land.
+    var resultDeferredAt: Date?
+
+    func resultWaiting(now: Date, limit: TimeInterval) -> Bool {
+        guard let resultDeferredAt else { return false }
+        return now.timeIntervalSince(resultDeferredAt) <= limit
+    }
 }
 
 struct BatchInfo {
-    var key: BatchKey
+    var key: RenderSettings
     var assignedAt: Date
     var size: Int
     var remaining: Int

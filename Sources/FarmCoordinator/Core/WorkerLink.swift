@@ -1,3 +1,4 @@
+import FarmProtocol
 import FarmStore
 import Foundation
 
@@ -17,6 +18,9 @@ public enum WorkerCommand: Sendable, Equatable {
     case resultAccepted(LeaseRef)
     /// The result is not wanted (the lease is stale, or the item was cancelled): drop it.
     case resultRefused(LeaseRef, reason: String)
+    /// The result could not be recorded now (job store down, result disk full): keep it in
+    /// the outbox and send it again after `after` seconds.
+    case resultRetryLater(LeaseRef, after: TimeInterval, reason: String)
     /// Stop working on these (cancelled, or the lease was lost).
     case cancel([LeaseRef])
     /// Finish what you hold, then leave.
@@ -34,7 +38,7 @@ public struct AssignedBatch: Sendable, Equatable {
         public var seed: UInt64
     }
 
-    public var key: BatchKey
+    public var key: RenderSettings
     /// Seconds the lease lasts without renewal.
     public var leaseTTL: TimeInterval
     public var items: [Item]

@@ -1,8 +1,8 @@
 /// The coordinator's figures at one moment, as Prometheus scrapes them. A value type: the
 /// coordinator assembles one per scrape from its actors and the store.
 public struct FarmMetrics: Sendable, Equatable {
-    /// Items queued and not leased, over all active jobs.
-    public var queueDepth = 0
+    /// Items queued and not leased, over all active jobs; nil when the store could not say.
+    public var queueDepth: Int? = 0
     /// Items leased to workers now.
     public var itemsLeased = 0
     /// Counters since the coordinator started.
@@ -12,6 +12,16 @@ public struct FarmMetrics: Sendable, Equatable {
     public var leaseExpiries = 0
     public var previewsDropped = 0
     public var connectionsRefused = 0
+    /// Results the coordinator could not record and asked the worker to resend later.
+    public var resultsDeferred = 0
+    /// Failed job-store calls since start, by operation ("claim", "complete", …).
+    public var storeErrors: [String: Int] = [:]
+    /// Whether the last store call succeeded.
+    public var storeHealthy = true
+    /// Free bytes on the result disk when last measured (nil: not measured).
+    public var resultDiskFreeBytes: Int64?
+    /// Below the reserve: no new work is claimed and results wait in the workers' outboxes.
+    public var resultDiskLow = false
     /// Connected workers per state word.
     public var workersByState: [String: Int] = [:]
     /// Per worker, by name.

@@ -11,7 +11,8 @@ public enum PrometheusText {
         }
         func one(_ value: Int) -> [(labels: String, value: String)] { [("", String(value))] }
 
-        family("sdfarm_queue_depth", "gauge", "Items queued and not leased, over active jobs.", one(m.queueDepth))
+        family("sdfarm_queue_depth", "gauge", "Items queued and not leased, over active jobs (absent when the store fails).",
+            m.queueDepth.map(one) ?? [])
         family("sdfarm_items_leased", "gauge", "Items leased to workers now.", one(m.itemsLeased))
         family("sdfarm_items_done_total", "counter", "Items finished with a stored result.", one(m.itemsDone))
         family("sdfarm_items_failed_total", "counter", "Items failed for good.", one(m.itemsFailed))
@@ -19,6 +20,15 @@ public enum PrometheusText {
         family("sdfarm_lease_expiries_total", "counter", "Leases that ran out and were requeued.", one(m.leaseExpiries))
         family("sdfarm_previews_dropped_total", "counter", "Progress updates replaced before a watcher took them.", one(m.previewsDropped))
         family("sdfarm_connections_refused_total", "counter", "Connections refused at the handshake.", one(m.connectionsRefused))
+        family("sdfarm_results_deferred_total", "counter", "Results the worker was asked to resend later (store or disk trouble).",
+            one(m.resultsDeferred))
+        family("sdfarm_store_healthy", "gauge", "1 when the last job-store call succeeded, else 0.", one(m.storeHealthy ? 1 : 0))
+        family("sdfarm_store_errors_total", "counter", "Failed job-store calls by operation.",
+            m.storeErrors.keys.sorted().map { (labels(["operation": $0]), String(m.storeErrors[$0]!)) })
+        family("sdfarm_result_disk_low", "gauge", "1 while the result disk is below the free-space reserve (no new work claimed).",
+            one(m.resultDiskLow ? 1 : 0))
+        family("sdfarm_result_disk_free_bytes", "gauge", "Free bytes on the result disk when last measured.",
+            m.resultDiskFreeBytes.map { [("", String($0))] } ?? [])
         family("sdfarm_workers", "gauge", "Connected workers by state.",
             m.workersByState.keys.sorted().map { (labels(["state": $0]), String(m.workersByState[$0]!)) })
         let names = m.workers.keys.sorted()

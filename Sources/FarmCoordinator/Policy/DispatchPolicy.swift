@@ -1,3 +1,5 @@
+import FarmProtocol
+
 /// Decides which waiting work goes to which worker, with no I/O: the coordinator gives it the
 /// workers that asked for work and what is queued per batch key, and claims from the store
 /// what it plans (the store may hand out fewer — another coordinator got there first, or the
@@ -9,6 +11,8 @@
 ///    hold it on disk; a worker that does not hold the model never gets the work.
 /// 3. A batch is at most the worker's batch limit and at most what it asked for; a worker may
 ///    get several batches if it asked for more.
+/// 4. A (worker, key) the store gave nothing for this round — the worker is blocked for every
+///    job waiting with that key — is skipped, so the worker's credit goes to other work.
 public struct DispatchPolicy: Sendable {
     /// A worker that wants work.
     public struct Offer: Sendable, Equatable {
@@ -34,21 +38,32 @@ public struct DispatchPolicy: Sendable {
 
     /// Work waiting for one key.
     public struct Waiting: Sendable, Equatable {
-        public var key: BatchKey
+        public var key: RenderSettings
         public var queued: Int
         public var priority: Int
 
-        public init(key: BatchKey, queued: Int, priority: Int) {
+        public init(key: RenderSettings, queued: Int, priority: Int) {
             self.key = key
             self.queued = queued
             self.priority = priority
         }
     }
 
+    /// A worker and a batch key it cannot be given (blocked for every job waiting with it).
+    public struct WorkerKey: Sendable, Hashable {
+        public var worker: String
+        public var key: RenderSettings
+
+        public init(worker: String, key: RenderSettings) {
+            self.worker = worker
+            self.key = key
+        }
+    }
+
     /// Claim up to `count` items of `key` for `worker`.
     public struct Assignment: Sendable, Equatable {
         public var worker: String
-        public var key: BatchKey
+        public var key: RenderSettings
         public var count: Int
     }
 
@@ -62,14 +77,14 @@ public struct DispatchPolicy: Sendable {
 
     public struct Plan: Sendable, Equatable {
         public var assignments: [Assignment] = []
-        public var waiting: [BatchKey: WaitReason] = [:]
+        public var waiting: [RenderSettings: WaitReason] = [:]
     }
 
     public init() {}
 
     /// Plans one round. `connectedModels` are the models held by every connected worker,
     /// including those that asked for nothing (to tell "busy" from "nobody has it").
-    public func plan(offers: [Offer], queue: [Waiting], connectedModels: Set<String>) -> Plan {
+    public func plan(offers: [Offer], queue: [Waiting], connectedModels: Set<String>, cannotServe: Set<WorkerKey> = []) -> Plan {
         var plan = Plan()
         var credit = offers.map { max(0, $0.credit) }
         var remaining = queue.map { max(0, $0.queued) }
@@ -96,7 +111,9 @@ public struct DispatchPolicy: Sendable {
                     for w in workerOrder where remaining[q] > 0 {
                         let offer = offers[w]
                         let eligible = loadedOnly ? offer.loadedModel == model : offer.models.contains(model)
-                        guard eligible, offer.batchLimit > 0 else { continue }
+                        guard eligible, offer.batchLimit > 0,
+                            !cannotServe.contains(WorkerKey(worker: offer.worker, key: queue[q].key))
+                        else { continue }
                         while credit[w] > 0, remaining[q] > 0 {
                             let count = min(credit[w], offer.batchLimit, remaining[q])
                             plan.assignments.append(Assignment(worker: offer.worker, key: queue[q].key, count: count))

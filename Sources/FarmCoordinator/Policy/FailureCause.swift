@@ -1,3 +1,5 @@
+import FarmProtocol
+
 /// Whose fault a failure was, which decides what it counts against.
 public enum FailureCause: String, Sendable, Equatable, CaseIterable {
     /// Something went wrong on the worker (engine error, I/O, crash): the item is tried again
@@ -16,4 +18,18 @@ public enum FailureCause: String, Sendable, Equatable, CaseIterable {
     /// counts against the item (a prompt that kills every worker must stop somewhere), never
     /// against the worker (networks fail).
     case leaseLost = "lease_lost"
+    /// The worker stopped the render before it finished (told to, or shutting down): not a
+    /// try; the item goes back to the queue with its attempt unchanged.
+    case cancelled
+
+    /// What a failure the worker reports counts against: the one mapping from the engine's
+    /// kinds to the coordinator's.
+    public init(_ kind: RenderFailure.Kind) {
+        switch kind {
+        case .worker, .unavailable: self = .worker
+        case .outOfMemory: self = .outOfMemory
+        case .invalidRequest: self = .job
+        case .cancelled: self = .cancelled
+        }
+    }
 }

@@ -15,6 +15,15 @@ public struct ResultStoreError: Error, Sendable, Equatable, CustomStringConverti
     public var kind: Kind
     public var path: String
 
+    /// The `io` operation of a result refused because the disk is below its free-space
+    /// reserve (nothing was written).
+    public static let reserveOperation = "reserve free space for"
+
+    /// A result refused, unwritten, because the disk under `root` is below its reserve.
+    public static func belowReserve(_ root: String) -> ResultStoreError {
+        ResultStoreError(.io(operation: reserveOperation, errno: ENOSPC), path: root)
+    }
+
     public init(_ kind: Kind, path: String) {
         self.kind = kind
         self.path = path

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import FarmFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -33,16 +34,8 @@ public final class ResultUpload {
         guard size + bytes.count <= store.maxBytes else {
             throw ResultStoreError(.tooLarge(limit: store.maxBytes), path: tmpPath)
         }
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ResultStoreError(.io(operation: "write", errno: errno), path: tmpPath)
-                }
-                offset += n
-            }
+        do { try FileWriting.writeAll(fd, bytes) } catch {
+            throw ResultStoreError(.io(operation: error.operation, errno: error.errno), path: tmpPath)
         }
         hasher.update(data: bytes)
         size += bytes.count
@@ -56,10 +49,9 @@ public final class ResultUpload {
             abort()
             throw ResultStoreError(.checksumMismatch(expected: expected, actual: actual), path: final)
         }
-        guard fsync(fd) == 0 else {
-            let code = errno
+        do { try FileWriting.sync(fd) } catch {
             abort()
-            throw ResultStoreError(.io(operation: "fsync", errno: code), path: tmpPath)
+            throw ResultStoreError(.io(operation: error.operation, errno: error.errno), path: tmpPath)
         }
         close(fd)
         fd = -1
@@ -71,10 +63,8 @@ public final class ResultUpload {
             throw ResultStoreError(.io(operation: "rename", errno: code), path: final)
         }
         // The rename is durable only once the directory is.
-        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 {
-            defer { close(dirFD) }
-            guard fsync(dirFD) == 0 else { throw ResultStoreError(.io(operation: "fsync", errno: errno), path: directory) }
+        do { try FileWriting.syncDirectory(directory) } catch {
+            throw ResultStoreError(.io(operation: error.operation, errno: error.errno), path: directory)
         }
         return StoredResult(sha256: actual, size: Int64(size), location: final)
     }

@@ -51,7 +51,7 @@ struct ClientSession {
                 default:
                     // The store itself failed (connection, database): an internal error, and
                     // this connection ends (the client sees why).
-                    logger.error("a client request failed in the job store: \(error)")
+                    await core.clientRequestFailed(error)
                     writer.send(ErrorMessage(.internalError, "the coordinator's job store failed: \(error)"))
                     throw error
                 }
@@ -83,11 +83,14 @@ struct ClientSession {
                 return
             }
             for i in chunk.items {
-                let s = i.spec
-                pending!.items.append(
-                    SubmittedItem(
-                        prompt: i.prompt, negativePrompt: i.negative, seed: i.seed,
-                        key: BatchKey(model: s.model, width: s.width, height: s.height, steps: s.steps, sampler: s.sampler, schedule: s.schedule, cfg: s.cfg, extra: s.extra)))
+                do {
+                    try RenderSettingsValidation.check(i.spec)
+                } catch {
+                    let index = pending!.items.count
+                    release(&pending)
+                    throw ClientMistake("item \(index): \(error); nothing stored")
+                }
+                pending!.items.append(SubmittedItem(prompt: i.prompt, negativePrompt: i.negative, seed: i.seed, key: i.spec))
             }
         case .submitCommit(let c):
             guard let job = pending else { throw ClientMistake("submit-commit without submit-begin") }
@@ -118,6 +121,11 @@ struct ClientSession {
         case .drainWorker(let d):
             guard await core.drainWorker(named: d.name) else { throw ClientMistake(.notFound, "no connected worker named \(d.name)") }
             writer.send(Notice(text: "worker \(d.name) is draining"))
+        case .unblock(let u):
+            guard try await core.jobStore.job(JobID(u.jobID)) != nil else { throw ClientMistake(.notFound, "no job \(u.jobID)") }
+            let lifted = try await core.unblock(job: JobID(u.jobID), worker: u.worker.map(WorkerID.init(rawValue:)))
+            let whom = u.worker.map { "worker \($0)" } ?? "every worker"
+            writer.send(Notice(text: "lifted \(lifted) block\(lifted == 1 ? "" : "s") of \(whom) for job \(u.jobID)"))
         case .watch(let w):
             try await watch(JobID(w.jobID))
         case .fetchResults(let f):

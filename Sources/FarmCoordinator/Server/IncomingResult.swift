@@ -1,6 +1,12 @@
 import FarmProtocol
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A result arriving on a worker connection: result-begin / chunk / end checked by
 /// `ResultReassembly`, the bytes streamed into the result store (hashed, fsynced, renamed) —
 /// never held whole in memory. A store problem does not end the connection: the chunks are
@@ -14,9 +20,15 @@ struct IncomingResult {
 
     init(results: ResultStore) { self.results = results }
 
-    mutating func begin(_ b: ResultBegin) throws {
+    /// `accepting` false: the result disk is below its reserve — nothing is written, and the
+    /// end reports it as the coordinator's disk problem (the worker is asked to resend later).
+    mutating func begin(_ b: ResultBegin, accepting: Bool = true) throws {
         try reassembly.begin(b)
         problem = nil
+        guard accepting else {
+            fail(ResultStoreError.belowReserve(results.root))
+            return
+        }
         do {
             if b.pngSize > results.maxBytes || b.latentsSize > results.maxBytes {
                 throw ResultStoreError(.tooLarge(limit: results.maxBytes), path: results.root)

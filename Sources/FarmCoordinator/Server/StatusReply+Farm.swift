@@ -5,11 +5,11 @@ extension StatusReply {
     /// The farm's status as the protocol carries it.
     init(_ s: FarmStatus) {
         self.init(
-            workers: s.workers.prefix(WireLimits.maxStatusWorkers).map {
-                StatusReply.Worker(
-                    id: $0.id, name: $0.name, state: $0.state, device: $0.device, loadedModel: $0.loadedModel,
-                    models: Array($0.models.prefix(WireLimits.maxModels)), jobs: Array($0.jobs.prefix(WireLimits.maxItemsPerFrame)),
-                    itemsInHand: $0.itemsInHand, imagesDone: $0.imagesDone, imagesPerMinute: $0.imagesPerMinute)
+            workers: s.workers.prefix(WireLimits.maxStatusWorkers).map { worker in
+                var w = worker
+                w.models = Array(w.models.prefix(WireLimits.maxModels))
+                w.jobs = Array(w.jobs.prefix(WireLimits.maxItemsPerFrame))
+                return w
             },
             jobs: s.jobs.prefix(WireLimits.maxStatusJobs).map { JobSummary($0.record, waiting: $0.waiting, imagesPerMinute: $0.imagesPerMinute) })
     }
@@ -27,7 +27,8 @@ extension JobSummary {
 extension CoordinatorCore {
     /// A job's summary with why it waits and its current rate.
     func summary(of record: JobRecord) async -> JobSummary {
-        let waiting = try? await waitReason(for: record)
-        return JobSummary(record, waiting: waiting ?? nil, imagesPerMinute: rate(ofJob: record.id.rawValue))
+        let waiting = await storeCall("wait reason", "job \(record.id.rawValue)", heals: false, { try await waitReason(for: record) })
+        return JobSummary(
+            record, waiting: waiting ?? storeHealth.summary, imagesPerMinute: rate(ofJob: record.id.rawValue))
     }
 }

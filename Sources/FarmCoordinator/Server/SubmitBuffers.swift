@@ -64,8 +64,7 @@ public final class SubmitBuffers: Sendable {
     /// the item's structure.
     static func bytes(of item: SubmitItems.Item) -> Int {
         let s = item.spec
-        var n = 256 + item.prompt.utf8.count + item.negative.utf8.count + s.model.utf8.count + s.sampler.utf8.count + s.schedule.utf8.count
-        for (k, v) in s.extra { n += 64 + k.utf8.count + v.utf8.count }
-        return n
+        return 256 + item.prompt.utf8.count + item.negative.utf8.count + s.model.utf8.count + s.sampler.utf8.count + s.schedule.utf8.count
+            + s.rng.utf8.count + (s.timestepSpacing?.utf8.count ?? 0)
     }
 }

@@ -54,7 +54,7 @@ struct WorkerSession {
                             worker: hello.name, job: p.jobID, items: p.itemIDs, step: p.step, totalSteps: p.totalSteps, preview: p.preview.rgb,
                             previewWidth: p.preview.width, previewHeight: p.preview.height))
                 case .resultBegin(let b):
-                    try incoming.begin(b)
+                    try incoming.begin(b, accepting: await core.acceptsResults())
                 case .resultChunk(let c):
                     try incoming.chunk(c)
                 case .resultEnd(let e):
@@ -64,25 +64,19 @@ struct WorkerSession {
                     case .success(let files):
                         await core.workerResult(id: id, lease: lease, png: files.png, latents: files.latents)
                     case .failure(let error):
-                        // A bad digest is a failed try of this item on this worker; a disk
-                        // problem here is the coordinator's fault, not the worker's.
                         if case .io = error.kind {
-                            await core.workerFailure(id: id, lease: lease, cause: .coordinator, message: "\(error)")
+                            // The coordinator's disk (full, failing, or below its reserve): its own
+                            // fault, counted against nobody; the worker keeps the result and
+                            // resends it later.
+                            await core.resultNotStored(id: id, lease: lease, error: error)
                         } else {
+                            // A bad digest or an oversized result: a failed try on this worker.
                             await core.workerFailure(id: id, lease: lease, cause: .worker, message: "\(error)")
+                            writer.send(ResultRefused(itemID: begin.itemID, fence: begin.fence, reason: "\(error)"))
                         }
-                        writer.send(ResultRefused(itemID: begin.itemID, fence: begin.fence, reason: "\(error)"))
                     }
                 case .failure(let f):
-                    let cause: FailureCause
-                    if !f.retryable || f.kind == .badInput {
-                        cause = .job
-                    } else if f.kind == .outOfMemory {
-                        cause = .outOfMemory
-                    } else {
-                        cause = .worker
-                    }
-                    await core.workerFailure(id: id, lease: LeaseRef(item: f.itemID, fence: f.fence), cause: cause, message: f.reason)
+                    await core.workerFailure(id: id, lease: LeaseRef(item: f.itemID, fence: f.fence), f.failure)
                 case .goodbye:
                     break loop
                 case .error(let e):
@@ -114,7 +108,7 @@ struct WorkerFrameLink: WorkerLink {
             let k = b.key
             writer.send(
                 Assign(
-                    spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg, extra: k.extra ?? [:]),
+                    spec: k,
                     modelSHA256: models[k.model] ?? [UInt8](repeating: 0, count: 32),
                     leaseTTLMS: UInt32(clamping: Int((b.leaseTTL * 1000).rounded())),
                     items: b.items.map {
@@ -124,6 +118,9 @@ struct WorkerFrameLink: WorkerLink {
             writer.send(ResultAck(itemID: lease.item, fence: lease.fence))
         case .resultRefused(let lease, let reason):
             writer.send(ResultRefused(itemID: lease.item, fence: lease.fence, reason: reason))
+        case .resultRetryLater(let lease, let after, let reason):
+            let ms = UInt32(clamping: Int((after * 1000).rounded()))
+            writer.send(ResultAck(itemID: lease.item, fence: lease.fence, status: .retryLater(afterMS: ms, reason: reason)))
         case .cancel(let leases):
             writer.send(leases.map { Cancel(itemID: $0.item, fence: $0.fence).frame() })
         case .drain:

@@ -98,4 +98,25 @@ extension SQLJobStore {
             }
         }
     }
+
+    public func unblock(job: JobID, worker: WorkerID?) async throws -> Int {
+        try await perform("unblock", job: job) { connection in
+            try connection.transaction {
+                _ = try Self.jobState(connection, job, "unblock")
+                let parameters: [SQLValue] = [.int(job.rawValue), .optional(worker?.rawValue)]
+                // Every failure that counted against the worker here is forgiven, not only those
+                // behind the block: a wrongly counted failure must not block it again.
+                try connection.execute(
+                    """
+                    UPDATE item_failures SET counts_against_worker = 0
+                    WHERE counts_against_worker = 1 AND job_id = $1
+                      AND (CAST($2 AS TEXT) IS NULL OR worker_id = $2)
+                    """,
+                    parameters)
+                return try connection.execute(
+                    "DELETE FROM blocked_workers WHERE job_id = $1 AND (CAST($2 AS TEXT) IS NULL OR worker_id = $2)",
+                    parameters)
+            }
+        }
+    }
 }

@@ -13,9 +13,24 @@ extension SQLJobStore {
         try await endLeases(.heldBy(worker), now: now, operation: "release leases")
     }
 
+    /// Only the leases given (same item, fence and owner); the rest are left alone. One
+    /// transaction per 500 leases.
+    public func release(_ leases: [LeaseToken], worker: WorkerID, now: Date) async throws -> [ExpiredLease] {
+        var all: [ExpiredLease] = []
+        var start = 0
+        while start < leases.count {
+            let slice = Array(leases[start..<min(start + 500, leases.count)])
+            all += try await endLeases(.given(worker, slice), now: now, operation: "release")
+            start += slice.count
+        }
+        return all
+    }
+
     enum LeaseSelection: Sendable {
         case expiredBy(Int64)
         case heldBy(WorkerID)
+        /// These leases of this worker (at most 500: one slice).
+        case given(WorkerID, [LeaseToken])
     }
 
     private func endLeases(_ selection: LeaseSelection, now: Date, operation: String) async throws -> [ExpiredLease] {
@@ -30,6 +45,7 @@ extension SQLJobStore {
                 }
             }
             all += slice
+            if case .given = selection { return all }
             if slice.count < 500 { return all }
         }
     }
@@ -37,15 +53,24 @@ extension SQLJobStore {
     private static func endLeaseSlice(
         _ connection: any SQLConnection, _ selection: LeaseSelection, now: Int64, maxAttempts: Int, limit: Int
     ) throws -> [ExpiredLease] {
-        let condition: String
-        let parameter: SQLValue
+        var condition: String
+        var parameters: [SQLValue]
         let why: String
+        var fences: [ItemID: Int64]?
         switch selection {
         case .expiredBy(let time):
-            (condition, parameter, why) = ("lease_expires_at <= $1", .int(time), "lease expired")
+            (condition, parameters, why) = ("lease_expires_at <= $1", [.int(time)], "lease expired")
         case .heldBy(let worker):
-            (condition, parameter, why) = ("lease_owner = $1", .text(worker.rawValue), "worker gone")
+            (condition, parameters, why) = ("lease_owner = $1", [.text(worker.rawValue)], "worker gone")
+        case .given(let worker, let leases):
+            guard !leases.isEmpty else { return [] }
+            let list = connection.dialect.inList("id", parameter: 3, ints: leases.map(\.item.rawValue))
+            (condition, parameters, why) = ("lease_owner = $1 AND \(list.sql)", [.text(worker.rawValue)], "lease released")
+            parameters.append(.int(limit))
+            parameters.append(list.value)
+            fences = Dictionary(leases.map { ($0.item, $0.fence) }, uniquingKeysWith: { a, _ in a })
         }
+        if parameters.count == 1 { parameters.append(.int(limit)) }
         // Locked as they are read (PostgreSQL), skipping rows another sweep already holds.
         let rows = try connection.query(
             """
@@ -53,13 +78,15 @@ extension SQLJobStore {
             WHERE state = 'leased' AND \(condition)
             ORDER BY lease_expires_at, id LIMIT $2\(connection.dialect.skipLocked)
             """,
-            [parameter, .int(limit)])
+            parameters)
         guard !rows.isEmpty else { return [] }
         var ended: [ExpiredLease] = []
         var moves: [JobID: (requeued: Int, failed: Int)] = [:]
         var ids: [Int64] = []
         for row in rows {
             let item = ItemID(try row.int(0))
+            // A lease given by its fence: an older or newer claim of the item is not it.
+            if let fences, fences[item] != (try row.int(3)) { continue }
             let job = JobID(try row.int(1))
             let retry = Int(try row.int(4)) < maxAttempts
             ids.append(item.rawValue)
@@ -71,6 +98,7 @@ extension SQLJobStore {
                     item: item, job: job, worker: try row.optionalText(2).map(WorkerID.init(rawValue:)),
                     fence: try row.int(3), newState: retry ? .queued : .failed))
         }
+        guard !ids.isEmpty else { return [] }
         // Two statements for the whole slice, whose rows are locked (PostgreSQL) or under the
         // write lock (SQLite) since the SELECT: the failure records, then the items.
         let list = connection.dialect.inList("id", parameter: 1, ints: ids)

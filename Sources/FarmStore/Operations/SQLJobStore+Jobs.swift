@@ -7,6 +7,7 @@ extension SQLJobStore {
     public func submit(_ submission: JobSubmission, now: Date) async throws -> JobID {
         try Self.validate(submission)
         let time = milliseconds(now)
+        let faultPoints = self.faultPoints
         return try await perform("submit") { connection in
             try connection.transaction {
                 guard
@@ -27,6 +28,7 @@ extension SQLJobStore {
                 } catch let error as StoreError {
                     throw error.context(operation: "submit", job: job, item: nil)
                 }
+                faultPoints.reach(.submitBeforeCommit)
                 return job
             }
         }

@@ -8,6 +8,8 @@ public class SQLJobStore: JobStore, @unchecked Sendable {
     // class is only non-final so that the two backends can name themselves.
     let pool: ConnectionPool
     public let policy: StorePolicy
+    /// Where tests stop the store on purpose (see `StoreFaultPoints`).
+    public let faultPoints = StoreFaultPoints()
 
     init(pool: ConnectionPool, policy: StorePolicy) {
         self.pool = pool

@@ -1,3 +1,5 @@
+import FarmProtocol
+
 /// What the coordinator tells a worker, as the worker's agent sees it (the connection turns
 /// protocol frames into these).
 public enum CoordinatorMessage: Sendable, Equatable {
@@ -6,6 +8,9 @@ public enum CoordinatorMessage: Sendable, Equatable {
     case resultAccepted(item: Int64, fence: Int64)
     /// The result is not wanted: forget it.
     case resultRefused(item: Int64, fence: Int64, reason: String)
+    /// The coordinator cannot take the result now: keep it, send it again after `after`
+    /// seconds (or on the next connection, whichever comes first).
+    case resultRetryLater(item: Int64, fence: Int64, after: Double, reason: String)
     /// Stop working on these claims.
     case cancel([ClaimRef])
     /// Finish what you hold, then leave.
@@ -62,7 +67,7 @@ public enum WorkerReport: Sendable, Equatable {
     case progress(job: Int64, items: [Int64], step: Int, totalSteps: Int, preview: [UInt8], previewWidth: Int, previewHeight: Int)
     /// A finished item (from the outbox).
     case result(OutboxEntry, png: [UInt8], latents: [UInt8])
-    case failure(ClaimRef, EngineFailure)
+    case failure(ClaimRef, RenderFailure)
     /// Leaving (drained).
     case goodbye
 }

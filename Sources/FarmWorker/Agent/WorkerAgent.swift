@@ -1,3 +1,4 @@
+import FarmProtocol
 import Foundation
 import Logging
 
@@ -80,6 +81,9 @@ public actor WorkerAgent {
         case .resultAccepted(let item, let fence), .resultRefused(let item, let fence, _):
             outbox.remove(item: item, fence: fence)
             await leaveIfDone()
+        case .resultRetryLater(let item, let fence, let after, let reason):
+            logger.warning("the coordinator cannot take the result of item \(item) now; resending in \(after) s: \(reason)")
+            resendLater(ClaimRef(item: item, fence: fence), after: after)
         case .cancel(let claims):
             cancelled.formUnion(claims)
             // Queued batches lose the cancelled items now; the running one drops them at the end.
@@ -142,7 +146,7 @@ public actor WorkerAgent {
             await sender.value
             let elapsed = Date().timeIntervalSince(started)
             guard images.count == batch.items.count else {
-                throw EngineFailure.failed("the engine returned \(images.count) images for \(batch.items.count) items")
+                throw RenderFailure.worker("the engine returned \(images.count) images for \(batch.items.count) items")
             }
             for (item, image) in zip(batch.items, images) where !cancelled.contains(item.claim) {
                 do {
@@ -152,11 +156,11 @@ public actor WorkerAgent {
                     await sendResult(entry)
                 } catch {
                     logger.error("cannot keep the result of item \(item.claim.item): \(error)")
-                    await sendFailure(item.claim, .failed("worker outbox: \(error)"))
+                    await sendFailure(item.claim, .worker("worker outbox: \(error)"))
                 }
             }
         } catch {
-            let failure = (error as? EngineFailure) ?? .failed("\(error)")
+            let failure = (error as? RenderFailure) ?? .worker("\(error)")
             logger.warning("batch of \(batch.items.count) failed: \(failure)")
             for item in batch.items where !cancelled.contains(item.claim) {
                 await sendFailure(item.claim, failure)
@@ -169,6 +173,23 @@ public actor WorkerAgent {
         await leaveIfDone()
     }
 
+    /// Sends the outbox entry of `claim` again after `after` seconds, if it still waits then
+    /// (a reconnect meanwhile sends the whole outbox anyway). The delay is at least 0.1 s and
+    /// at most 10 minutes, whatever the coordinator asked.
+    private func resendLater(_ claim: ClaimRef, after: Double) {
+        let delay = min(600, max(0.1, after.isFinite ? after : 5))
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            await self?.resend(claim)
+        }
+    }
+
+    private func resend(_ claim: ClaimRef) async {
+        guard link != nil, let entry = ((try? outbox.pending()) ?? []).first(where: { $0.item == claim.item && $0.fence == claim.fence })
+        else { return }
+        await sendResult(entry)
+    }
+
     private func sendResult(_ entry: OutboxEntry) async {
         guard let link else { return }
         do {
@@ -177,14 +198,14 @@ public actor WorkerAgent {
         } catch let error as OutboxError {
             // A damaged entry can never be delivered: report the item failed and drop it.
             logger.error("\(error)")
-            await sendFailure(ClaimRef(item: entry.item, fence: entry.fence), .failed("\(error)"))
+            await sendFailure(ClaimRef(item: entry.item, fence: entry.fence), .worker("\(error)"))
             outbox.remove(item: entry.item, fence: entry.fence)
         } catch {
             detach()
         }
     }
 
-    private func sendFailure(_ claim: ClaimRef, _ failure: EngineFailure) async {
+    private func sendFailure(_ claim: ClaimRef, _ failure: RenderFailure) async {
         do { try await link?.send(.failure(claim, failure)) } catch { detach() }
     }
 

@@ -129,17 +129,19 @@ public struct CoordinatorConnector: Sendable {
     static func map(_ message: ToWorker) throws -> CoordinatorMessage? {
         switch message {
         case .assign(let a):
-            let s = a.spec
             return .assign(
                 WorkBatch(
-                    settings: RenderSettings(
-                        model: s.model, width: s.width, height: s.height, steps: s.steps, sampler: s.sampler, schedule: s.schedule, cfg: s.cfg,
-                        rng: s.extra[RenderSpec.ExtraKey.rng] ?? "cpu", timestepSpacing: s.extra[RenderSpec.ExtraKey.timestepSpacing]),
+                    settings: a.spec,
                     leaseTTL: Double(a.leaseTTLMS) / 1000,
                     items: a.items.map {
                         WorkBatch.Item(claim: ClaimRef(item: $0.itemID, fence: $0.fence), job: $0.jobID, index: $0.index, prompt: $0.prompt, negativePrompt: $0.negative, seed: $0.seed)
                     }))
-        case .resultAck(let a): return .resultAccepted(item: a.itemID, fence: a.fence)
+        case .resultAck(let a):
+            switch a.status {
+            case .stored: return .resultAccepted(item: a.itemID, fence: a.fence)
+            case .retryLater(let ms, let reason):
+                return .resultRetryLater(item: a.itemID, fence: a.fence, after: Double(ms) / 1000, reason: reason)
+            }
         case .resultRefused(let r): return .resultRefused(item: r.itemID, fence: r.fence, reason: r.reason)
         case .cancel(let c): return .cancel([ClaimRef(item: c.itemID, fence: c.fence)])
         case .drain: return .drain

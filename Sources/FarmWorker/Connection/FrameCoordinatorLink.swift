@@ -39,14 +39,7 @@ final class FrameCoordinatorLink: CoordinatorLink {
                 pngSize: png.count, pngSHA256: pngSHA, latentsSize: latents.count, latentsSHA256: latentsSHA)
             try await writer.sendAndWait(ResultReassembly.frames(begin, png: png, latents: latents, chunkSize: chunkSize))
         case .failure(let claim, let failure):
-            let kind: Failure.Kind
-            switch failure {
-            case .outOfMemory: kind = .outOfMemory
-            case .invalidRequest: kind = .badInput
-            case .unavailable: kind = .modelMissing
-            case .failed: kind = .engine
-            }
-            try sent(writer.send(Failure(itemID: claim.item, fence: claim.fence, retryable: failure.retryable, kind: kind, reason: failure.description)))
+            try sent(writer.send(Failure(itemID: claim.item, fence: claim.fence, failure: failure)))
         case .goodbye:
             try await writer.sendAndWait([Goodbye(reason: "drained").frame()])
         }

@@ -1,3 +1,4 @@
+import FarmProtocol
 import Diffusion
 import Dispatch
 import Foundation
@@ -5,7 +6,7 @@ import Synchronization
 
 /// Hosts the Diffusion pipeline for the farm: the model by name from the worker's catalog
 /// (the last one loaded is kept), the batch as one U-Net batch, progress after every U-Net
-/// call with a preview of the first image, the pipeline's errors mapped onto `EngineFailure`.
+/// call with a preview of the first image, the pipeline's errors mapped onto `RenderFailure`.
 ///
 /// Rendering runs on its own serial queue (one batch at a time; the engine's threads do the
 /// parallel work), not on Swift's cooperative pool. Cancelling the task that awaits `render`
@@ -15,21 +16,21 @@ public struct DiffusionEngineHost: ImageEngine {
     private let models = LoadedModelSlot()
     private let queue = DispatchQueue(label: "sdfarm.engine")
 
-    /// `threads`, when given, sets the engine's thread count (OpenBLAS and Swift kernels).
-    public init(catalog: ModelCatalog, threads: Int? = nil) {
+    /// `threads`, when given, sets the engine's thread count (OpenBLAS and Swift kernels);
+    /// `memoryLimit`, the bytes the engine's tensors may hold (`EngineMemory.limit`): a batch
+    /// above it fails as out of memory, and the coordinator retries it smaller.
+    public init(catalog: ModelCatalog, threads: Int? = nil, memoryLimit: Int? = nil) {
         self.catalog = catalog
         if let threads { EngineThreads.set(threads) }
+        if let memoryLimit { EngineMemory.limit = memoryLimit }
     }
-
-    /// The real pipeline is wired in.
-    public static let isAvailable = true
 
     public func render(
         _ items: [RenderItem], settings: RenderSettings,
         progress: @escaping @Sendable (EngineProgress) -> Void
     ) async throws -> [RenderedImage] {
         guard let model = catalog.model(named: settings.model) else {
-            throw EngineFailure.unavailable("model \(settings.model) is not under \(catalog.directory)")
+            throw RenderFailure.unavailable("model \(settings.model) is not under \(catalog.directory)")
         }
         let request = try Self.request(items, settings)
         let cancelled = CancelFlag()
@@ -52,27 +53,31 @@ public struct DiffusionEngineHost: ImageEngine {
     ) throws -> [RenderedImage] {
         let pipeline: StableDiffusionPipeline
         do { pipeline = try models.pipeline(for: model) } catch {
-            throw EngineFailure.unavailable("model \(model.name) cannot be loaded: \(error)")
+            throw RenderFailure.unavailable("model \(model.name) cannot be loaded: \(error)")
         }
         let result: GenerationResult
         do {
             result = try pipeline.generate(request) { step in
-                if cancelled.isSet { throw EngineFailure.failed("cancelled") }
+                if cancelled.isSet { throw RenderFailure.cancelled("the render was stopped after step \(step.step)") }
                 let preview = step.preview(image: 0)
                 progress(EngineProgress(
                     step: step.step, totalSteps: step.total, preview: preview?.pixels ?? [],
                     previewWidth: preview?.width ?? 0, previewHeight: preview?.height ?? 0))
             }
-        } catch let error as EngineFailure {
+        } catch let error as RenderFailure {
             throw error
         } catch let error as PipelineError {
-            throw error.kind == .invalidRequest ? EngineFailure.invalidRequest(error.message) : EngineFailure.failed(error.message)
+            switch error.kind {
+            case .invalidRequest: throw RenderFailure.invalidRequest(error.message)
+            case .outOfMemory: throw RenderFailure.outOfMemory(error.message)
+            case .model: throw RenderFailure.worker(error.message)
+            }
         } catch {
-            throw EngineFailure.failed("\(error)")
+            throw RenderFailure.worker("\(error)")
         }
         return try items.indices.map { index in
             let png: Data
-            do { png = try result.pngData(image: index) } catch { throw EngineFailure.failed("PNG encoding: \(error)") }
+            do { png = try result.pngData(image: index) } catch { throw RenderFailure.worker("PNG encoding: \(error)") }
             return RenderedImage(item: items[index].item, png: [UInt8](png), latents: Self.littleEndianBytes(result.latents(ofImage: index)))
         }
     }
@@ -89,7 +94,7 @@ public struct DiffusionEngineHost: ImageEngine {
                 timestepSpacing: try settings.timestepSpacing.map { try TimestepSpacing(parsing: $0) },
                 rng: try RNGKind(parsing: settings.rng))
         } catch {
-            throw EngineFailure.invalidRequest("\(error)")
+            throw RenderFailure.invalidRequest("\(error)")
         }
     }
 

@@ -1,10 +1,12 @@
+import FarmProtocol
+
 /// What a worker runs its batches on. The farm knows the engine only through this protocol:
 /// tests and `sdfarm bench farm` plug in a fake one, and `DiffusionEngineHost` is the seam
 /// where the real pipeline goes.
 public protocol ImageEngine: Sendable {
     /// Renders every item of a batch that shares `settings` (one U-Net batch where the
     /// engine can), calling `progress` as steps finish. Returns one image per item, in the
-    /// order given. Throws `EngineFailure` (anything else is treated as a worker fault).
+    /// order given. Throws `RenderFailure` (anything else is treated as a worker fault).
     func render(
         _ items: [RenderItem], settings: RenderSettings,
         progress: @escaping @Sendable (EngineProgress) -> Void
@@ -23,35 +25,6 @@ public struct RenderItem: Sendable, Equatable {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.seed = seed
-    }
-}
-
-/// What every item of a batch shares.
-public struct RenderSettings: Sendable, Equatable {
-    public var model: String
-    public var width: Int
-    public var height: Int
-    public var steps: Int
-    public var sampler: String
-    public var schedule: String
-    public var cfg: Double
-    /// The noise generator (`cpu` or `philox`, `RNGKind`); not yet carried by the farm protocol.
-    public var rng: String
-    /// A timestep-spacing override (`leading`, `linspace`, `trailing`); nil: the model's config,
-    /// else the sampler's own default. Not yet carried by the farm protocol.
-    public var timestepSpacing: String?
-
-    public init(model: String, width: Int, height: Int, steps: Int, sampler: String, schedule: String, cfg: Double,
-                rng: String = "cpu", timestepSpacing: String? = nil) {
-        self.model = model
-        self.width = width
-        self.height = height
-        self.steps = steps
-        self.sampler = sampler
-        self.schedule = schedule
-        self.cfg = cfg
-        self.rng = rng
-        self.timestepSpacing = timestepSpacing
     }
 }
 

@@ -1,4 +1,5 @@
 import Crypto
+import FarmProtocol
 
 /// An engine that makes no pictures: each "image" is a few bytes derived from the prompt,
 /// seed and settings, returned at once. For `sdfarm bench farm`, which measures the farm's

@@ -1,8 +1,11 @@
 import Diffusion
 import Foundation
 
-/// The checkpoints a worker holds: each folder or `.safetensors`/`.ckpt` file directly under
+/// The checkpoints a worker holds: each folder or `.safetensors` file directly under
 /// `--models`, named by folder name or file stem, identified by its sha256 (`ModelHash`).
+/// A `.ckpt` (pickle) file there stops the worker with a clear message; two checkpoints of
+/// one name are one model when their weights are the same (`WeightsFingerprint`), an error
+/// naming both paths when not.
 public struct ModelCatalog: Sendable, Equatable {
     public struct Model: Sendable, Equatable {
         public var name: String
@@ -32,23 +35,34 @@ public struct ModelCatalog: Sendable, Equatable {
             throw ModelCatalogError(path: directory, reason: "cannot list: \(error.localizedDescription)")
         }
         var models: [Model] = []
-        var seen: Set<String> = []
         for entry in names where !entry.hasPrefix(".") {
             let path = (directory as NSString).appendingPathComponent(entry)
             var folder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &folder) else { continue }
             let ext = (entry as NSString).pathExtension.lowercased()
-            guard folder.boolValue || ext == "safetensors" || ext == "ckpt" else { continue }
-            let name = folder.boolValue ? entry : (entry as NSString).deletingPathExtension
-            guard seen.insert(name).inserted else {
-                throw ModelCatalogError(path: path, reason: "a second model named \(name)")
+            if !folder.boolValue, ext == "ckpt" {
+                throw ModelCatalogError(
+                    path: path,
+                    reason: "a pickle checkpoint (.ckpt), which sdfarm never loads (unpickling runs code): convert it to .safetensors or move it out of this folder")
             }
+            guard folder.boolValue || ext == "safetensors" else { continue }
+            let name = folder.boolValue ? entry : (entry as NSString).deletingPathExtension
+            let hash: ModelHash
             do {
-                let hash = try ModelHash(ofModelAt: URL(fileURLWithPath: path))
-                models.append(Model(name: name, sha256: hash.sha256, path: path))
+                hash = try ModelHash(ofModelAt: URL(fileURLWithPath: path))
             } catch {
                 throw ModelCatalogError(path: path, reason: "\(error)")
             }
+            if let first = models.first(where: { $0.name == name }) {
+                // One model in two layouts (the repository ships models/sdfarm-shapes/ and
+                // models/sdfarm-shapes.safetensors): the first, in name order, is announced.
+                guard try first.sha256 == hash.sha256 || WeightsFingerprint(ofModelAt: first.path) == WeightsFingerprint(ofModelAt: path) else {
+                    throw ModelCatalogError(
+                        path: path, reason: "a second model named \(name) with different weights from \(first.path): rename one of them")
+                }
+                continue
+            }
+            models.append(Model(name: name, sha256: hash.sha256, path: path))
         }
         return ModelCatalog(directory: directory, models: models)
     }

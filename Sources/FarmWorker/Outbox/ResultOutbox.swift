@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import FarmFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -54,7 +55,8 @@ public struct ResultOutbox: Sendable {
             guard rename(tmp, final) == 0 else {
                 throw OutboxError(path: final, reason: "rename: \(String(cString: strerror(errno)))")
             }
-            Self.syncDirectory(directory)
+            // The entry is in place; a directory that cannot be flushed leaves it as likely to survive as before.
+            try? Self.syncDirectory(directory)
         } catch let error as OutboxError {
             try? FileManager.default.removeItem(atPath: tmp)
             throw error
@@ -107,26 +109,16 @@ public struct ResultOutbox: Sendable {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutboxError(path: path, reason: "open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutboxError(path: path, reason: "write: \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
+        do {
+            try FileWriting.writeAll(fd, bytes)
+            try FileWriting.sync(fd)
+        } catch {
+            throw OutboxError(path: path, reason: error.description)
         }
-        guard fsync(fd) == 0 else { throw OutboxError(path: path, reason: "fsync: \(String(cString: strerror(errno)))") }
     }
 
-    static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
+    static func syncDirectory(_ path: String) throws {
+        do { try FileWriting.syncDirectory(path) } catch { throw OutboxError(path: path, reason: error.description) }
     }
 }
 

@@ -1,8 +1,8 @@
 import Crypto
+import FarmProtocol
+@testable import FarmWorker
 import Foundation
 import Synchronization
-
-@testable import FarmWorker
 
 /// An engine for farm tests: "renders" bytes that depend only on the prompt, seed and
 /// settings (so a re-run elsewhere gives the same bytes), reports each step, and can be held
@@ -20,7 +20,7 @@ final class FakeEngine: ImageEngine, Sendable {
         var calls: [Call] = []
         var held = false
         var waiting: [CheckedContinuation<Void, Never>] = []
-        var failNext: EngineFailure?
+        var failNext: RenderFailure?
     }
 
     var calls: [Call] { state.withLock { $0.calls } }
@@ -40,7 +40,7 @@ final class FakeEngine: ImageEngine, Sendable {
     /// Batches waiting at the gate.
     var waitingCount: Int { state.withLock { $0.waiting.count } }
 
-    func failNextBatch(_ failure: EngineFailure) { state.withLock { $0.failNext = failure } }
+    func failNextBatch(_ failure: RenderFailure) { state.withLock { $0.failNext = failure } }
 
     static func image(prompt: String, seed: UInt64, settings: RenderSettings) -> [UInt8] {
         let text = "\(prompt)|\(seed)|\(settings.model)|\(settings.width)x\(settings.height)|\(settings.steps)"
@@ -50,7 +50,7 @@ final class FakeEngine: ImageEngine, Sendable {
     func render(
         _ items: [RenderItem], settings: RenderSettings, progress: @escaping @Sendable (EngineProgress) -> Void
     ) async throws -> [RenderedImage] {
-        let failure = state.withLock { s -> EngineFailure? in
+        let failure = state.withLock { s -> RenderFailure? in
             s.calls.append(Call(items: items.map(\.item), model: settings.model, rng: settings.rng, timestepSpacing: settings.timestepSpacing))
             defer { s.failNext = nil }
             return s.failNext

@@ -1,10 +1,10 @@
-import FarmStore
-import Foundation
-import Synchronization
-
 @testable import FarmCoordinator
+import FarmProtocol
+import FarmStore
 @testable import FarmWorker
-@testable import sdfarm
+import Foundation
+@testable import FarmCLI
+import Synchronization
 
 /// A coordinator core on a fresh SQLite file (or a fresh schema on PostgreSQL when
 /// SDFARM_TEST_DATABASE_URL is set) with a manual clock, and helpers to add in-memory workers.
@@ -21,7 +21,7 @@ struct FarmHarness {
 
     static func make(
         directory: String? = nil, model: String? = nil, schema: String? = nil, clock: ManualFarmClock = ManualFarmClock(),
-        config: CoordinatorConfig = CoordinatorConfig()
+        config: CoordinatorConfig = .forTests(), wrap: ((any JobStore) -> any JobStore)? = nil
     ) async throws -> FarmHarness {
         let dir = directory ?? NSTemporaryDirectory() + "sdfarm-farm-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -40,7 +40,8 @@ struct FarmHarness {
             location = try StoreLocation.resolve(nil, dataDirectory: dir, environment: [:])
             store = try await location.open()
         }
-        let core = CoordinatorCore(store: store, results: try ResultStore(dataDirectory: dir), clock: clock, config: config)
+        // The core may see the store through a wrapper (faults); `store` stays the real one.
+        let core = CoordinatorCore(store: wrap?(store) ?? store, results: try ResultStore(dataDirectory: dir), clock: clock, config: config)
         let name = model ?? "tiny-\(token.prefix(8))"
         return FarmHarness(directory: dir, location: location, schema: schemaName, store: store, clock: clock, core: core, model: name)
     }
@@ -63,7 +64,7 @@ struct FarmHarness {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    var key: BatchKey { BatchKey(model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5) }
+    var key: RenderSettings { RenderSettings(model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5) }
     var settings: RenderSettings { RenderSettings(model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5) }
 
     func capabilities(maxBatch: Int) -> WorkerCapabilities {
@@ -103,6 +104,16 @@ struct FarmHarness {
     func job(_ id: JobID) async throws -> JobRecord {
         guard let record = try await store.job(id) else { throw HarnessTimeout(what: "job \(id) exists") }
         return record
+    }
+}
+
+extension CoordinatorConfig {
+    /// The defaults, on a result disk with plenty of room whatever the test machine's disk
+    /// holds (`free`: a probe the test may change).
+    static func forTests(free: FakeFreeSpace = FakeFreeSpace(1 << 40)) -> CoordinatorConfig {
+        var config = CoordinatorConfig()
+        config.freeSpace = free
+        return config
     }
 }
 

@@ -9,7 +9,7 @@ import Synchronization
 
 @testable import FarmCoordinator
 @testable import FarmWorker
-@testable import sdfarm
+@testable import FarmCLI
 
 /// A coordinator serving the farm protocol on a loopback port, over a `FarmHarness` core;
 /// workers and clients connect to it through real sockets.
@@ -74,7 +74,7 @@ final class LoopbackFarm: Sendable {
                 try await conn.submit(
                     SubmitItems.Item(
                         prompt: "prompt \(i)", negative: "", seed: UInt64(1000 + i),
-                        spec: RenderSpec(model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg)))
+                        spec: k))
             }
             return try await conn.commit().jobID
         }

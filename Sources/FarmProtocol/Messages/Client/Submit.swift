@@ -27,8 +27,8 @@ public struct SubmitItems: WireMessage {
         public var prompt: String
         public var negative: String
         public var seed: UInt64
-        public var spec: RenderSpec
-        public init(prompt: String, negative: String, seed: UInt64, spec: RenderSpec) {
+        public var spec: RenderSettings
+        public init(prompt: String, negative: String, seed: UInt64, spec: RenderSettings) {
             self.prompt = prompt; self.negative = negative; self.seed = seed; self.spec = spec
         }
         /// Bytes this item takes on the wire (for chunking by size).
@@ -59,7 +59,7 @@ public struct SubmitItems: WireMessage {
             let prompt = try buffer.wireReadString("prompt")
             let negative = try buffer.wireReadString("negative")
             let seed = try buffer.wireRead(UInt64.self, "seed")
-            items.append(Item(prompt: prompt, negative: negative, seed: seed, spec: try RenderSpec.decode(from: &buffer)))
+            items.append(Item(prompt: prompt, negative: negative, seed: seed, spec: try RenderSettings.decode(from: &buffer)))
         }
         return SubmitItems(items: items)
     }

@@ -19,12 +19,12 @@ public struct Assign: WireMessage {
             self.seed = seed; self.prompt = prompt; self.negative = negative
         }
     }
-    public var spec: RenderSpec
+    public var spec: RenderSettings
     public var modelSHA256: [UInt8]
     public var leaseTTLMS: UInt32
     public var items: [Item]
 
-    public init(spec: RenderSpec, modelSHA256: [UInt8], leaseTTLMS: UInt32, items: [Item]) {
+    public init(spec: RenderSettings, modelSHA256: [UInt8], leaseTTLMS: UInt32, items: [Item]) {
         self.spec = spec; self.modelSHA256 = modelSHA256; self.leaseTTLMS = leaseTTLMS; self.items = items
     }
 
@@ -39,7 +39,7 @@ public struct Assign: WireMessage {
     }
 
     public static func decode(from buffer: inout ByteBuffer) throws -> Assign {
-        let spec = try RenderSpec.decode(from: &buffer)
+        let spec = try RenderSettings.decode(from: &buffer)
         let sha = try buffer.wireReadDigest("model sha256")
         let ttl = try buffer.wireRead(UInt32.self, "lease ttl")
         let n = try buffer.wireReadCount("item count", limit: WireLimits.maxItemsPerFrame)
