@@ -29,8 +29,11 @@ struct ClientSession {
     func run(_ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator) async throws {
         writer.send(Ready(coordinator: "sdfarm coordinator, protocol \(FarmProtocol.version)"))
         var pending: PendingJob?
-        // However the connection ends, what the submission held is freed.
-        defer { release(&pending) }
+        // However the connection ends, what the submission held is freed (and a large one's
+        // heap handed back to the system, or the process keeps it resident).
+        defer {
+            if release(&pending) { SubmitBuffers.trimHeap() }
+        }
         while let frame = try await frames.next() {
             let request: FromClient
             do {
@@ -59,27 +62,31 @@ struct ClientSession {
         }
     }
 
+    /// Answers one request. When it lets go of a large buffered submission, the freed heap goes
+    /// back to the system on the way out, once the items themselves are gone.
     private func answer(_ request: FromClient, pending: inout PendingJob?) async throws {
+        var trim = false
+        defer { if trim { SubmitBuffers.trimHeap() } }
         switch request {
         case .submitBegin(let b):
-            release(&pending)
+            trim = release(&pending)
             pending = PendingJob(owner: b.owner, priority: Int(b.priority), settings: b.settings)
         case .submitItems(let chunk):
             guard pending != nil else { throw ClientMistake("submit-items without submit-begin") }
             // A dropped submission's further items are not kept; its commit says why.
             guard pending!.refusal == nil else { return }
             guard pending!.items.count + chunk.items.count <= WireLimits.maxItemsPerJob else {
-                release(&pending)
+                trim = release(&pending)
                 throw ClientMistake("a job may hold at most \(WireLimits.maxItemsPerJob) items")
             }
             switch buffers.take(chunk.items.reduce(0) { $0 + SubmitBuffers.bytes(of: $1) }, holding: pending!.bytes) {
             case .taken(let holding):
                 pending!.bytes = holding
             case .overConnection:
-                drop(&pending!, "the coordinator holds at most \(SubmitBuffers.describe(buffers.perConnection)) of one uncommitted submission and this one passed it at item \(pending!.items.count); nothing stored. Submit fewer or shorter items per job (or raise --max-buffered-submit-mib)")
+                trim = drop(&pending!, "the coordinator holds at most \(SubmitBuffers.describe(buffers.perConnection)) of one uncommitted submission and this one passed it at item \(pending!.items.count); nothing stored. Submit fewer or shorter items per job (or raise --max-buffered-submit-mib)")
                 return
             case .overTotal:
-                drop(&pending!, "the coordinator already holds \(SubmitBuffers.describe(buffers.allConnections)) of uncommitted submissions; nothing stored, try again later")
+                trim = drop(&pending!, "the coordinator already holds \(SubmitBuffers.describe(buffers.allConnections)) of uncommitted submissions; nothing stored, try again later")
                 return
             }
             for i in chunk.items {
@@ -87,14 +94,14 @@ struct ClientSession {
                     try RenderSettingsValidation.check(i.spec)
                 } catch {
                     let index = pending!.items.count
-                    release(&pending)
+                    trim = release(&pending)
                     throw ClientMistake("item \(index): \(error); nothing stored")
                 }
                 pending!.items.append(SubmittedItem(prompt: i.prompt, negativePrompt: i.negative, seed: i.seed, key: i.spec))
             }
         case .submitCommit(let c):
             guard let job = pending else { throw ClientMistake("submit-commit without submit-begin") }
-            release(&pending)
+            trim = release(&pending)
             if let refusal = job.refusal { throw ClientMistake(refusal) }
             guard !job.items.isEmpty else { throw ClientMistake("nothing to submit") }
             guard c.itemCount == job.items.count else {
@@ -133,19 +140,21 @@ struct ClientSession {
         }
     }
 
-    /// Gives back what `pending` held and forgets it.
-    private func release(_ pending: inout PendingJob?) {
-        guard let job = pending else { return }
+    /// Gives back what `pending` held and forgets it; true when it was large (see `trimHeap`).
+    private func release(_ pending: inout PendingJob?) -> Bool {
+        guard let job = pending else { return false }
         pending = nil
-        buffers.give(job.bytes)
+        return buffers.give(job.bytes)
     }
 
-    /// Drops a submission's items (a cap was passed); its commit is answered with `why`.
-    private func drop(_ job: inout PendingJob, _ why: String) {
+    /// Drops a submission's items (a cap was passed); its commit is answered with `why`. True
+    /// when what it held was large (see `trimHeap`).
+    private func drop(_ job: inout PendingJob, _ why: String) -> Bool {
         job.items = []
-        buffers.give(job.bytes)
+        let large = buffers.give(job.bytes)
         job.bytes = 0
         job.refusal = why
+        return large
     }
 
     /// The job's counts and why it waits, or a not-found mistake.

@@ -37,12 +37,13 @@ public final class SubmitBuffers: Sendable {
         }
     }
 
-    /// Gives back what a connection held. Large amounts also hand freed heap back to the
-    /// system, so a dropped submission does not stay in the process's resident memory.
-    func give(_ bytes: Int) {
-        guard bytes > 0 else { return }
+    /// Gives back what a connection held; returns whether it was large enough that, once the
+    /// items themselves are gone, the freed heap should go back to the system (`trimHeap`).
+    @discardableResult
+    func give(_ bytes: Int) -> Bool {
+        guard bytes > 0 else { return false }
         total.withLock { $0 -= bytes }
-        if bytes >= Self.trimAbove { Self.trimHeap() }
+        return bytes >= Self.trimAbove
     }
 
     static let trimAbove = 16 * 1024 * 1024
