@@ -45,6 +45,7 @@ public struct FarmClient {
         }
     }
 
+    /// Proves the token, then checks the coordinator's proof before anything else is sent.
     private mutating func handshake(token: [UInt8]) async throws {
         var machine = ClientHandshake(role: .client, token: token)
         try await write([machine.start().frame()])
@@ -62,12 +63,24 @@ public struct FarmClient {
             throw FarmClientError(.refused, "the peer at \(address) does not speak the sdfarm protocol or closed the connection: \(e.description)")
         }
         do {
-            let proof = try machine.receive(challenge)
-            try await write([proof.frame()])
-        } catch ProtocolError.authenticationFailed {
-            throw FarmClientError(.refused, "the coordinator at \(address) refused the connection: it does not hold this client token")
+            try await write([try machine.receive(challenge).frame()])
         } catch ProtocolError.unsupportedVersion(let v) {
             throw FarmClientError(.refused, "the coordinator at \(address) speaks protocol version \(v); this client speaks \(FarmProtocol.version)")
+        }
+        let frame = try await nextFrame("the coordinator's proof")
+        if frame.messageID == ErrorMessage.rawID {
+            let e = try? ErrorMessage.decode(frame: frame)
+            if e?.code == .authenticationFailed {
+                throw FarmClientError(.refused, "the coordinator at \(address) refused the connection: it does not hold this client token")
+            }
+            throw FarmClientError(.refused, "the coordinator at \(address) refused the connection: \(e?.message ?? "an unreadable error frame")")
+        }
+        do {
+            try machine.receive(try HandshakeServerProof.decode(frame: frame))
+        } catch ProtocolError.authenticationFailed {
+            throw FarmClientError(.refused, "the peer at \(address) could not prove it holds this client token: it is not the coordinator this token belongs to")
+        } catch let e as ProtocolError {
+            throw FarmClientError(.refused, "the peer at \(address) broke the handshake (\(e))")
         }
         guard case .ready = try await reply() else { throw unexpected("ready") }
     }

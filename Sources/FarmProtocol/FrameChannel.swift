@@ -8,8 +8,10 @@ public enum FrameChannel {
 
     /// `idle`: close the connection when nothing was read for that long (`readOnly`), or
     /// nothing read and nothing written (otherwise: a server whose watch stream keeps writing
-    /// keeps the connection).
-    public static func configure(_ channel: Channel, idle: TimeAmount, readOnly: Bool) -> EventLoopFuture<Async> {
+    /// keeps the connection). `limit`: the decoder's frame limit; a server passes
+    /// `FrameLimit.beforeAuthentication()` and raises it after the handshake (the limit is
+    /// found again with `frameLimit(of:)`); nil: the fixed 16 MiB limit.
+    public static func configure(_ channel: Channel, idle: TimeAmount, readOnly: Bool, limit: FrameLimit? = nil) -> EventLoopFuture<Async> {
         channel.eventLoop.makeCompletedFuture {
             let ops = channel.pipeline.syncOperations
             if readOnly {
@@ -18,10 +20,20 @@ public enum FrameChannel {
                 try ops.addHandler(IdleStateHandler(allTimeout: idle))
             }
             try ops.addHandler(IdleCloser())
-            try ops.addHandler(ByteToMessageHandler(FrameDecoder()))
+            if let limit {
+                try ops.addHandler(FrameLimitHolder(limit))
+                try ops.addHandler(ByteToMessageHandler(FrameDecoder(limit: limit)))
+            } else {
+                try ops.addHandler(ByteToMessageHandler(FrameDecoder()))
+            }
             try ops.addHandler(MessageToByteHandler(FrameEncoder()))
             return try Async(wrappingChannelSynchronously: channel)
         }
+    }
+
+    /// The frame limit `configure` was given for this channel, if any.
+    public static func frameLimit(of channel: Channel) async -> FrameLimit? {
+        try? await channel.pipeline.handler(type: FrameLimitHolder.self).map(\.limit).get()
     }
 }
 

@@ -1,12 +1,19 @@
 import NIOCore
 
-/// Incremental frame decoder (docs/protocol.md, "Frame"). Rejects a declared length over
-/// `maxPayload` as soon as the 4-byte header arrives, before buffering the payload.
+/// Incremental frame decoder (docs/protocol.md, "Frame"). Rejects a declared length over the
+/// limit as soon as the 4-byte header arrives, before buffering the payload. The limit is
+/// fixed, or a connection's `FrameLimit` (the handshake's size until the peer authenticated).
 public struct FrameDecoder: ByteToMessageDecoder, Sendable {
     public typealias InboundOut = Frame
-    public let maxPayload: Int
+    let fixed: Int
+    let limit: FrameLimit?
 
-    public init(maxPayload: Int = WireLimits.maxFramePayload) { self.maxPayload = maxPayload }
+    /// The largest payload accepted now.
+    public var maxPayload: Int { limit?.maxPayload ?? fixed }
+
+    public init(maxPayload: Int = WireLimits.maxFramePayload) { fixed = maxPayload; limit = nil }
+
+    public init(limit: FrameLimit) { fixed = WireLimits.maxFramePayload; self.limit = limit }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let frame = try Self.parse(&buffer, maxPayload: maxPayload) else { return .needMoreData }

@@ -31,12 +31,14 @@ extension WireMessage {
 public enum CommonMessageID: UInt16, Sendable {
     /// Handshake: connecting side opens (magic, version, role, nonce).
     case handshakeOpen = 0x0001
-    /// Handshake: the server's nonce and proof.
+    /// Handshake: the server's nonce (no proof: the connecting side proves first).
     case handshakeChallenge = 0x0002
     /// Handshake: the connecting side's proof.
     case handshakeProof = 0x0003
     /// Something went wrong; a fatal code is followed by the sender closing.
     case error = 0x0004
+    /// Handshake: the server's proof, sent only after the connecting side's proof checked out.
+    case handshakeServerProof = 0x0005
 }
 
 /// Messages a worker sends to the coordinator (docs/protocol.md, "Worker → coordinator").

@@ -1,6 +1,8 @@
 /// The accepting side's handshake as a value-type state machine with no I/O
 /// (docs/protocol.md, "Handshake and authentication"). The token is chosen by the role the
-/// peer announces, so worker and client tokens may differ.
+/// peer announces, so worker and client tokens may differ. The server's proof is computed only
+/// after the peer's proof checked out: a peer without the token learns nothing it could test
+/// guesses against.
 public struct ServerHandshake: Sendable {
     public enum State: Equatable, Sendable { case awaitingOpen, awaitingProof, authenticated(HandshakeOpen.Role), failed }
     public private(set) var state: State = .awaitingOpen
@@ -19,19 +21,21 @@ public struct ServerHandshake: Sendable {
         guard open.version == FarmProtocol.version else { state = .failed; throw ProtocolError.unsupportedVersion(open.version) }
         self.open = open
         state = .awaitingProof
-        return HandshakeChallenge(serverNonce: serverNonce,
-                                  serverProof: Authentication.proof(token: token(for: open.role), fromServer: true, role: open.role.rawValue,
-                                                                    clientNonce: open.clientNonce, serverNonce: serverNonce))
+        return HandshakeChallenge(serverNonce: serverNonce)
     }
 
-    /// Checks the client's proof; on success the connection is authenticated for the role.
-    public mutating func receive(_ proof: HandshakeProof) throws -> HandshakeOpen.Role {
+    /// Checks the client's proof; on success the connection is authenticated for the role and
+    /// the server's own proof is returned, to be sent before anything else.
+    public mutating func receive(_ proof: HandshakeProof) throws -> (role: HandshakeOpen.Role, reply: HandshakeServerProof) {
         guard state == .awaitingProof, let open else { state = .failed; throw ProtocolError.outOfOrder("proof before open") }
-        let expected = Authentication.proof(token: token(for: open.role), fromServer: false, role: open.role.rawValue,
+        let token = token(for: open.role)
+        let expected = Authentication.proof(token: token, fromServer: false, role: open.role.rawValue,
                                             clientNonce: open.clientNonce, serverNonce: serverNonce)
         guard Authentication.verify(expected, proof.clientProof) else { state = .failed; throw ProtocolError.authenticationFailed }
         state = .authenticated(open.role)
-        return open.role
+        let serverProof = Authentication.proof(token: token, fromServer: true, role: open.role.rawValue,
+                                               clientNonce: open.clientNonce, serverNonce: serverNonce)
+        return (open.role, HandshakeServerProof(serverProof: serverProof))
     }
 
     func token(for role: HandshakeOpen.Role) -> [UInt8] { role == .worker ? workerToken : clientToken }

@@ -122,9 +122,10 @@ struct FarmProcessTests {
         }
         try await FarmHarness.eventually("doomed connected", every: .milliseconds(50)) { try await Self.status(farm).workers.map(\.name) == ["doomed"] }
 
-        // A wrong token and an unreachable coordinator: one clear line, a non-zero exit.
+        // A wrong token and an unreachable coordinator: one clear line, a non-zero exit. (The
+        // wrong token is a strong one: a weak token file adds a warning line.)
         let wrong = "\(dir)/wrong-token"
-        _ = FileManager.default.createFile(atPath: wrong, contents: Data("not-the-coordinators-token-42\n".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: wrong, contents: Data((String(repeating: "5e", count: 16) + "0123456789abcdef0fedcba987654321\n").utf8), attributes: [.posixPermissions: 0o600])
         let (refused, refusedOutput) = try await SdfarmProcess.run("wrong-token", ["status", "--coordinator", farm.address, "--token-file", wrong], logDirectory: dir)
         #expect(refused != 0)
         #expect(refusedOutput.contains("does not hold this client token"), "\(refusedOutput)")

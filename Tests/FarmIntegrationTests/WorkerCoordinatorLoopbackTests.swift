@@ -260,7 +260,9 @@ extension WorkerCoordinatorLoopbackTests {
                 try await outbound.write(handshake.start().frame())
                 let challenge = try HandshakeChallenge.decode(frame: try #require(try await frames.next()))
                 let hello = Hello(name: "rogue", device: "cpu", memoryBytes: 1, threads: 1, maxBatch: 1, models: [])
-                try await outbound.write(contentsOf: [try handshake.receive(challenge).frame(), hello.frame(), ResultChunk(data: [1, 2, 3]).frame()])
+                try await outbound.write(try handshake.receive(challenge).frame())
+                try handshake.receive(try HandshakeServerProof.decode(frame: try #require(try await frames.next())))
+                try await outbound.write(contentsOf: [hello.frame(), ResultChunk(data: [1, 2, 3]).frame()])
                 var received: [Frame] = []
                 while let f = try await frames.next() { received.append(f) }
                 return received

@@ -52,3 +52,31 @@ import Testing
     }
     #expect(accepted + rejected > 0)
 }
+
+/// Before authentication a connection's decoder refuses a frame longer than the largest
+/// handshake message from its header alone; raised, the same decoder takes full-size frames.
+@Test func aFrameLimitRefusesLargeFramesUntilRaised() throws {
+    let limit = FrameLimit.beforeAuthentication()
+    var decoder = FrameDecoder(limit: limit)
+    #expect(decoder.maxPayload == WireLimits.maxHandshakePayload)
+    var header = ByteBuffer()
+    header.writeInteger(UInt32(WireLimits.maxHandshakePayload + 1))
+    #expect(throws: ProtocolError.frameTooLarge(length: WireLimits.maxHandshakePayload + 1, limit: WireLimits.maxHandshakePayload)) {
+        _ = try FrameDecoder.parse(&header, maxPayload: decoder.maxPayload)
+    }
+    limit.raise()
+    decoder = FrameDecoder(limit: limit)
+    #expect(decoder.maxPayload == WireLimits.maxFramePayload)
+    var big = ByteBuffer()
+    FrameEncoder.write(ResultChunk(data: [UInt8](repeating: 1, count: 1000)).frame(), into: &big)
+    #expect(try FrameDecoder.parse(&big, maxPayload: decoder.maxPayload) != nil)
+    // The handshake messages themselves pass before authentication.
+    try ByteToMessageDecoderVerifier.verifyDecoder(
+        inputOutputPairs: [HandshakeOpen(role: .worker, clientNonce: Authentication.nonce()).frame(), HandshakeProof(clientProof: Authentication.nonce()).frame()]
+            .map { f in
+                var wire = ByteBuffer()
+                FrameEncoder.write(f, into: &wire)
+                return (wire, [f])
+            }
+    ) { FrameDecoder(limit: .beforeAuthentication()) }
+}

@@ -22,8 +22,9 @@ let progress = BatchProgress(jobID: 7, itemIDs: [1, 2, 3], step: 4, totalSteps: 
 
 let samples: [Sample] = [
     Sample(message: HandshakeOpen(role: .worker, clientNonce: digestA), direction: .handshake),
-    Sample(message: HandshakeChallenge(serverNonce: digestA, serverProof: digestB), direction: .handshake),
+    Sample(message: HandshakeChallenge(serverNonce: digestA), direction: .handshake),
     Sample(message: HandshakeProof(clientProof: digestB), direction: .handshake),
+    Sample(message: HandshakeServerProof(serverProof: digestA), direction: .handshake),
     // Worker → coordinator.
     Sample(message: Hello(name: "w1", device: "cpu", memoryBytes: 1 << 34, threads: 8, maxBatch: 4,
                           models: [.init(name: "sd15", sha256: digestA), .init(name: "tiny", sha256: digestB)]), direction: .fromWorker),
@@ -100,6 +101,7 @@ func decodeAsReceiver(_ frame: Frame, _ direction: Sample.Direction) throws -> a
         switch frame.messageID {
         case HandshakeOpen.rawID: return try HandshakeOpen.decode(frame: frame)
         case HandshakeChallenge.rawID: return try HandshakeChallenge.decode(frame: frame)
+        case HandshakeServerProof.rawID: return try HandshakeServerProof.decode(frame: frame)
         default: return try HandshakeProof.decode(frame: frame)
         }
     case .fromWorker: return try FromWorker(frame).message

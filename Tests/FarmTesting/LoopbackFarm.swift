@@ -24,15 +24,19 @@ final class LoopbackFarm: Sendable {
 
     var address: HostPort { HostPort(host: "127.0.0.1", port: port) }
 
-    init(farm: FarmHarness, port: Int = 0, heartbeatInterval: Duration = .milliseconds(100)) async throws {
+    /// The protocol session (its gate and submit buffers are what the limit tests look at).
+    let session: FarmServer
+
+    init(farm: FarmHarness, port: Int = 0, heartbeatInterval: Duration = .milliseconds(100), limits: ConnectionLimits = ConnectionLimits()) async throws {
         self.farm = farm
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         server = try await FarmServer.bind(host: "127.0.0.1", port: port, group: MultiThreadedEventLoopGroup.singleton, logger: quiet)
         self.port = server.localAddress!.port!
-        var session = FarmServer(core: farm.core, workerToken: Self.workerToken, clientToken: Self.clientToken, logger: quiet)
+        var session = FarmServer(core: farm.core, workerToken: Self.workerToken, clientToken: Self.clientToken, logger: quiet, limits: limits)
         session.heartbeatInterval = heartbeatInterval
         let handler = session
+        self.session = session
         let server = self.server
         serving = Task { try await server.run(shutdownGrace: 2) { try await handler.handle($0) } }
     }

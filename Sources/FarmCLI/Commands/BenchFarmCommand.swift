@@ -46,7 +46,12 @@ struct BenchFarmCommand: AsyncParsableCommand {
         if wire {
             let listener = try await FarmServer.bind(host: "127.0.0.1", port: 0, group: MultiThreadedEventLoopGroup.singleton, logger: quiet)
             let token = Array("bench-farm-token-0123456789abcdef".utf8)
-            let handler = FarmServer(core: core, workerToken: token, clientToken: token, logger: quiet)
+            // Every simulated worker connects from 127.0.0.1 at once: room for all of them.
+            var limits = ConnectionLimits()
+            limits.maxConnections = max(limits.maxConnections, workers + 8)
+            limits.maxConnectionsPerAddress = max(limits.maxConnectionsPerAddress, workers + 8)
+            limits.handshakeBurst = max(limits.handshakeBurst, workers + 8)
+            let handler = FarmServer(core: core, workerToken: token, clientToken: token, logger: quiet, limits: limits)
             serving = Task { try await listener.run(shutdownGrace: 5) { try await handler.handle($0) } }
             server = listener
             let port = listener.localAddress?.port ?? 0

@@ -20,6 +20,7 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
     @Option(name: .customLong("worker-token-file"), help: "A separate token for workers.") var workerTokenFile: String?
     @Option(name: .customLong("client-token-file"), help: "A separate token for clients.") var clientTokenFile: String?
     @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics.") var metrics: HostPort?
+    @OptionGroup var limits: ConnectionLimitOptions
     @Option(
         name: .customLong("min-free-space"),
         help: "Free bytes to keep on the result disk (K/M/G/T suffixes, powers of 1024); below it no new work is handed out and workers keep their results until space returns.")
@@ -45,6 +46,7 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
             options.metricsHost = metrics?.host
             options.metricsPort = metrics?.port ?? 0
             options.config.minFreeSpace = minFreeSpace.bytes
+            options.connections = limits.apply(to: options.connections)
             service = try await CoordinatorService.start(options, listener: listener, workerToken: workerToken, clientToken: clientToken, logger: logger)
         } catch {
             await listener.shutdown()

@@ -37,7 +37,7 @@ struct CoordinatorService: Sendable {
             await listener.shutdown()
             throw error
         }
-        let server = FarmServer(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger)
+        let server = FarmServer(core: daemon.core, workerToken: workerToken, clientToken: clientToken, logger: logger, limits: options.connections)
         return CoordinatorService(daemon: daemon, port: listener.localAddress?.port ?? 0, listener: listener, server: server)
     }
 

@@ -3,7 +3,12 @@ import Foundation
 /// Reads a shared token from `--token-file` (or `SDFARM_TOKEN_FILE`): the first line, spaces
 /// trimmed. A token file readable by others is refused: the token is the farm's only secret.
 enum TokenFile {
+    /// A short or low-entropy token is read, with a warning on standard error.
     static func read(_ path: String) throws -> [UInt8] {
+        try read(path, warn: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+    }
+
+    static func read(_ path: String, warn: (String) -> Void) throws -> [UInt8] {
         var info = stat()
         guard stat(path, &info) == 0 else { throw CLIError("cannot read token file \(path): \(String(cString: strerror(errno)))") }
         if info.st_mode & 0o077 != 0 {
@@ -13,6 +18,7 @@ enum TokenFile {
         let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         let token = line.trimmingSpaces
         guard token.utf8.count >= 16 else { throw CLIError("token in \(path) is shorter than 16 bytes") }
+        if let warning = TokenStrength.warning(for: Array(token.utf8), path: path) { warn(warning) }
         return Array(token.utf8)
     }
 }

@@ -11,6 +11,8 @@ struct ClientSession {
     let core: CoordinatorCore
     let logger: Logger
     let writer: FrameWriter
+    /// Caps what uncommitted submissions hold; every byte taken is given back by this session.
+    let buffers: SubmitBuffers
 
     /// A job being submitted: nothing is stored until the commit.
     struct PendingJob {
@@ -18,11 +20,20 @@ struct ClientSession {
         var priority: Int
         var settings: String
         var items: [SubmittedItem] = []
+        /// Bytes taken from `buffers` for the items.
+        var bytes = 0
+        /// Why the submission was dropped (a cap); its commit is answered with this.
+        var refusal: String?
     }
 
     func run(_ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator) async throws {
         writer.send(Ready(coordinator: "sdfarm coordinator, protocol \(FarmProtocol.version)"))
         var pending: PendingJob?
+        // However the connection ends, what the submission held is freed (and a large one's
+        // heap handed back to the system, or the process keeps it resident).
+        defer {
+            if release(&pending) { SubmitBuffers.trimHeap() }
+        }
         while let frame = try await frames.next() {
             let request: FromClient
             do {
@@ -51,29 +62,47 @@ struct ClientSession {
         }
     }
 
+    /// Answers one request. When it lets go of a large buffered submission, the freed heap goes
+    /// back to the system on the way out, once the items themselves are gone.
     private func answer(_ request: FromClient, pending: inout PendingJob?) async throws {
+        var trim = false
+        defer { if trim { SubmitBuffers.trimHeap() } }
         switch request {
         case .submitBegin(let b):
+            trim = release(&pending)
             pending = PendingJob(owner: b.owner, priority: Int(b.priority), settings: b.settings)
         case .submitItems(let chunk):
             guard pending != nil else { throw ClientMistake("submit-items without submit-begin") }
+            // A dropped submission's further items are not kept; its commit says why.
+            guard pending!.refusal == nil else { return }
             guard pending!.items.count + chunk.items.count <= WireLimits.maxItemsPerJob else {
-                pending = nil
+                trim = release(&pending)
                 throw ClientMistake("a job may hold at most \(WireLimits.maxItemsPerJob) items")
+            }
+            switch buffers.take(chunk.items.reduce(0) { $0 + SubmitBuffers.bytes(of: $1) }, holding: pending!.bytes) {
+            case .taken(let holding):
+                pending!.bytes = holding
+            case .overConnection:
+                trim = drop(&pending!, "the coordinator holds at most \(SubmitBuffers.describe(buffers.perConnection)) of one uncommitted submission and this one passed it at item \(pending!.items.count); nothing stored. Submit fewer or shorter items per job (or raise --max-buffered-submit-mib)")
+                return
+            case .overTotal:
+                trim = drop(&pending!, "the coordinator already holds \(SubmitBuffers.describe(buffers.allConnections)) of uncommitted submissions; nothing stored, try again later")
+                return
             }
             for i in chunk.items {
                 do {
                     try RenderSettingsValidation.check(i.spec)
                 } catch {
                     let index = pending!.items.count
-                    pending = nil
+                    trim = release(&pending)
                     throw ClientMistake("item \(index): \(error); nothing stored")
                 }
                 pending!.items.append(SubmittedItem(prompt: i.prompt, negativePrompt: i.negative, seed: i.seed, key: i.spec))
             }
         case .submitCommit(let c):
             guard let job = pending else { throw ClientMistake("submit-commit without submit-begin") }
-            pending = nil
+            trim = release(&pending)
+            if let refusal = job.refusal { throw ClientMistake(refusal) }
             guard !job.items.isEmpty else { throw ClientMistake("nothing to submit") }
             guard c.itemCount == job.items.count else {
                 throw ClientMistake("submit-commit says \(c.itemCount) items, \(job.items.count) arrived; nothing stored")
@@ -109,6 +138,23 @@ struct ClientSession {
         case .fetchResults(let f):
             try await sendResults(f)
         }
+    }
+
+    /// Gives back what `pending` held and forgets it; true when it was large (see `trimHeap`).
+    private func release(_ pending: inout PendingJob?) -> Bool {
+        guard let job = pending else { return false }
+        pending = nil
+        return buffers.give(job.bytes)
+    }
+
+    /// Drops a submission's items (a cap was passed); its commit is answered with `why`. True
+    /// when what it held was large (see `trimHeap`).
+    private func drop(_ job: inout PendingJob, _ why: String) -> Bool {
+        job.items = []
+        let large = buffers.give(job.bytes)
+        job.bytes = 0
+        job.refusal = why
+        return large
     }
 
     /// The job's counts and why it waits, or a not-found mistake.

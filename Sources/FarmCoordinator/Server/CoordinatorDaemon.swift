@@ -17,6 +17,8 @@ public struct CoordinatorOptions: Sendable {
     /// How long start-up waits for a database that refuses connections, seconds.
     public var storeConnectWait: Double = 120
     public var config = CoordinatorConfig()
+    /// Connection caps, handshake rate and buffered submissions (`FarmServer`).
+    public var connections = ConnectionLimits()
 
     public init() {}
 }

@@ -8,6 +8,8 @@ public struct ErrorMessage: WireMessage, Error, CustomStringConvertible {
     public enum Code: UInt16, Sendable {
         case protocolViolation = 1, authenticationFailed = 2, unsupportedVersion = 3
         case badRequest = 4, notFound = 5, internalError = 6, shuttingDown = 7, closing = 8
+        /// A connection cap, the handshake rate or a lockout after failed handshakes.
+        case refused = 9
         /// Whether the sender closes the connection after it.
         public var isFatal: Bool { self != .badRequest && self != .notFound }
     }

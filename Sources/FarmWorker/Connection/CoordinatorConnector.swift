@@ -91,21 +91,24 @@ public struct CoordinatorConnector: Sendable {
         })
     }
 
+    /// Proves the token, checks the coordinator's proof, then sends hello: nothing about this
+    /// worker goes to a peer that could not prove the token.
     static func handshake(
         _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ outbound: NIOAsyncChannelOutboundWriter<Frame>, token: [UInt8], hello: Hello
     ) async throws -> Welcome {
         var machine = ClientHandshake(role: .worker, token: token)
         try await outbound.write(machine.start().frame())
         let challenge = try await next(&frames, "challenge")
-        let proof: HandshakeProof
         do {
-            proof = try machine.receive(try HandshakeChallenge.decode(frame: challenge))
+            try await outbound.write(try machine.receive(try HandshakeChallenge.decode(frame: challenge)).frame())
+            let serverProof = try await next(&frames, "coordinator's proof")
+            try machine.receive(try HandshakeServerProof.decode(frame: serverProof))
         } catch ProtocolError.authenticationFailed {
-            throw FatalConnectionError("the coordinator refused this worker: it does not hold the same worker token")
+            throw FatalConnectionError("the peer at the coordinator's address could not prove it holds this worker's token: it is not the coordinator this token belongs to")
         } catch ProtocolError.unsupportedVersion(let v) {
             throw FatalConnectionError("the coordinator speaks protocol version \(v); this worker speaks \(FarmProtocol.version)")
         }
-        try await outbound.write(contentsOf: [proof.frame(), hello.frame()])
+        try await outbound.write(hello.frame())
         let reply = try await next(&frames, "welcome")
         return try Welcome.decode(frame: reply)
     }
