@@ -1,6 +1,7 @@
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 /// `PeerAdmission` step by step, with time passed in (issue 13, defects 3 and 4).
 @Suite("Peer admission")

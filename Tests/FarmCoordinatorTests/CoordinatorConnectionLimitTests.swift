@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 /// Connection caps, handshake failures and buffered submissions over loopback TCP (issue 13,
 /// defects 3, 4 and 5).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import FarmCLI
+@testable import FarmTesting
 
 /// Weak token files draw a warning; generated ones do not (issue 13, defect 4).
 @Suite("Token strength")

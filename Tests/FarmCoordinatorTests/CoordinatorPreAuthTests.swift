@@ -4,6 +4,7 @@ import NIOCore
 import Testing
 
 @testable import FarmCoordinator
+@testable import FarmTesting
 
 /// What a peer that has not (yet) proven the token can get out of the coordinator: no memory
 /// beyond a handshake frame, no connection slots beyond the caps, and no bytes that would let
