@@ -55,7 +55,9 @@ let package = Package(
         // The engine: knows nothing of the farm or the network.
         .target(
             name: "Diffusion",
-            dependencies: ["CBLAS", "CKernels", "CPNG", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CBLAS", "CKernels", "CPNG", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             resources: [.copy("Resources/clip")],
             swiftSettings: strict),
 
@@ -64,7 +66,10 @@ let package = Package(
         .target(name: "FarmFiles", swiftSettings: strict),
         .target(
             name: "FarmProtocol",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .target(
             name: "FarmStore",
@@ -156,11 +161,19 @@ let package = Package(
             dependencies: farmTestDependencies,
             path: "Tests/FarmTesting",
             swiftSettings: strict),
-        .testTarget(name: "FarmCoordinatorTests", dependencies: farmTestDependencies + ["FarmTesting"], swiftSettings: strict),
-        .testTarget(name: "FarmWorkerTests", dependencies: farmTestDependencies + ["FarmTesting"], swiftSettings: strict),
-        .testTarget(name: "FarmCLITests", dependencies: farmTestDependencies + ["FarmTesting", "sdfarm"], swiftSettings: strict),
+        .testTarget(
+            name: "FarmCoordinatorTests", dependencies: farmTestDependencies + ["FarmTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FarmWorkerTests", dependencies: farmTestDependencies + ["FarmTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "FarmCLITests", dependencies: farmTestDependencies + ["FarmTesting", "sdfarm"],
+            swiftSettings: strict),
         // Whole farms: coordinator and workers together, in memory, over loopback and as
         // separate processes.
-        .testTarget(name: "FarmIntegrationTests", dependencies: farmTestDependencies + ["FarmTesting", "sdfarm"], swiftSettings: strict),
+        .testTarget(
+            name: "FarmIntegrationTests", dependencies: farmTestDependencies + ["FarmTesting", "sdfarm"],
+            swiftSettings: strict),
     ]
 )

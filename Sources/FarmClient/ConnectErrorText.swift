@@ -2,7 +2,7 @@ import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Short words for why a connection could not be made ("connection refused", "timed out"),

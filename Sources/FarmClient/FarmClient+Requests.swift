@@ -12,13 +12,24 @@ extension FarmClient {
         try await jobRequest(JobStatusRequest(jobID: id))
     }
 
-    public mutating func cancel(_ id: Int64) async throws -> JobSummary { try await jobRequest(CancelJob(jobID: id)) }
-    public mutating func pause(_ id: Int64) async throws -> JobSummary { try await jobRequest(PauseJob(jobID: id)) }
-    public mutating func resume(_ id: Int64) async throws -> JobSummary { try await jobRequest(ResumeJob(jobID: id)) }
-    public mutating func retry(_ id: Int64) async throws -> JobSummary { try await jobRequest(RetryJob(jobID: id)) }
+    public mutating func cancel(_ id: Int64) async throws -> JobSummary {
+        try await jobRequest(CancelJob(jobID: id))
+    }
+    public mutating func pause(_ id: Int64) async throws -> JobSummary {
+        try await jobRequest(PauseJob(jobID: id))
+    }
+    public mutating func resume(_ id: Int64) async throws -> JobSummary {
+        try await jobRequest(ResumeJob(jobID: id))
+    }
+    public mutating func retry(_ id: Int64) async throws -> JobSummary {
+        try await jobRequest(RetryJob(jobID: id))
+    }
 
     mutating func jobRequest(_ request: some JobRequest) async throws -> JobSummary {
-        guard request.jobID >= 1 else { throw FarmClientError(.rejected(code: ErrorMessage.Code.badRequest.rawValue), "job ids start at 1") }
+        guard request.jobID >= 1 else {
+            throw FarmClientError(
+                .rejected(code: ErrorMessage.Code.badRequest.rawValue), "job ids start at 1")
+        }
         try await write([request.frame()])
         guard case .jobReply(let r) = try await reply("the job") else { throw unexpected("a job") }
         return r.job
@@ -34,7 +45,10 @@ extension FarmClient {
     /// Lifts a job's blocks — of one worker (by id), or of every worker when nil — and
     /// forgives the failures behind them; returns the coordinator's notice.
     public mutating func unblock(job: Int64, worker: String?) async throws -> String {
-        guard job >= 1 else { throw FarmClientError(.rejected(code: ErrorMessage.Code.badRequest.rawValue), "job ids start at 1") }
+        guard job >= 1 else {
+            throw FarmClientError(
+                .rejected(code: ErrorMessage.Code.badRequest.rawValue), "job ids start at 1")
+        }
         try await write([UnblockJob(jobID: job, worker: worker).frame()])
         guard case .notice(let n) = try await reply("unblock") else { throw unexpected("a notice") }
         return n.text
@@ -48,7 +62,10 @@ extension FarmClient {
 
     /// Follows a job until it ends, calling `onEvent` for each event; returns the final summary.
     public mutating func watch(_ id: Int64, onEvent: (WatchEvent) throws -> Void) async throws -> JobSummary {
-        guard id >= 1 else { throw FarmClientError(.rejected(code: ErrorMessage.Code.badRequest.rawValue), "job ids start at 1") }
+        guard id >= 1 else {
+            throw FarmClientError(
+                .rejected(code: ErrorMessage.Code.badRequest.rawValue), "job ids start at 1")
+        }
         try await write([Watch(jobID: id).frame()])
         while true {
             switch try await reply("watch events") {
@@ -63,10 +80,19 @@ extension FarmClient {
     /// One page of results: `onItem` gets each item and, when asked for and done, its PNG
     /// (reassembled from chunks and checked against its size and sha256).
     public mutating func fetchResults(
-        job: Int64, from: Int, limit: Int = 64, images: Bool = true, onItem: (ResultItem, [UInt8]?) throws -> Void
+        job: Int64, from: Int, limit: Int = 64, images: Bool = true,
+        onItem: (ResultItem, [UInt8]?) throws -> Void
     ) async throws -> ResultsEnd {
-        guard job >= 1 else { throw FarmClientError(.rejected(code: ErrorMessage.Code.badRequest.rawValue), "job ids start at 1") }
-        try await write([FetchResults(jobID: job, fromIndex: max(0, from), limit: max(1, min(limit, WireLimits.maxResultsPerPage)), images: images).frame()])
+        guard job >= 1 else {
+            throw FarmClientError(
+                .rejected(code: ErrorMessage.Code.badRequest.rawValue), "job ids start at 1")
+        }
+        try await write([
+            FetchResults(
+                jobID: job, fromIndex: max(0, from), limit: max(1, min(limit, WireLimits.maxResultsPerPage)),
+                images: images
+            ).frame()
+        ])
         while true {
             switch try await reply("results") {
             case .resultItem(let item):
@@ -75,14 +101,19 @@ extension FarmClient {
                     var bytes: [UInt8] = []
                     bytes.reserveCapacity(min(item.imageSize, WireLimits.maxChunk * 4))
                     while bytes.count < item.imageSize {
-                        guard case .resultItemChunk(let c) = try await reply("image bytes") else { throw unexpected("image bytes") }
+                        guard case .resultItemChunk(let c) = try await reply("image bytes") else {
+                            throw unexpected("image bytes")
+                        }
                         guard bytes.count + c.data.count <= item.imageSize else {
-                            throw FarmClientError(.corrupt, "item \(item.index): more image bytes than the \(item.imageSize) declared")
+                            throw FarmClientError(
+                                .corrupt,
+                                "item \(item.index): more image bytes than the \(item.imageSize) declared")
                         }
                         bytes += c.data
                     }
                     if let sha = item.sha256, Digest.sha256(bytes) != sha {
-                        throw FarmClientError(.corrupt, "item \(item.index): the image does not match its sha256")
+                        throw FarmClientError(
+                            .corrupt, "item \(item.index): the image does not match its sha256")
                     }
                     png = bytes
                 }

@@ -12,14 +12,21 @@ extension FarmClient {
         submitted = 0
         pendingItems = []
         pendingBytes = 0
-        try await write([SubmitBegin(priority: Int32(priority), owner: String(owner.prefix(WireLimits.maxName)), settings: settings).frame()])
+        try await write([
+            SubmitBegin(
+                priority: Int32(priority), owner: String(owner.prefix(WireLimits.maxName)), settings: settings
+            ).frame()
+        ])
     }
 
     /// Queues an item; a chunk goes out whenever it reaches the size or count limit, so a
     /// huge job is never held whole, here or in one frame.
     public mutating func submit(_ item: SubmitItems.Item) async throws {
         let size = item.wireSize
-        if !pendingItems.isEmpty, pendingBytes + size > WireLimits.submitChunkBytes || pendingItems.count >= WireLimits.maxSubmitItemsPerFrame {
+        if !pendingItems.isEmpty,
+            pendingBytes + size > WireLimits.submitChunkBytes
+                || pendingItems.count >= WireLimits.maxSubmitItemsPerFrame
+        {
             try await flushItems()
         }
         pendingItems.append(item)

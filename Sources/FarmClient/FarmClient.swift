@@ -21,7 +21,8 @@ public struct FarmClient {
     /// a keep-alive every few seconds).
     public static func with<T: Sendable>(
         host: String, port: Int, token: [UInt8],
-        connectTimeout: TimeAmount = .seconds(Timeouts.handshake), idleTimeout: TimeAmount = .seconds(Timeouts.clientIdle),
+        connectTimeout: TimeAmount = .seconds(Timeouts.handshake),
+        idleTimeout: TimeAmount = .seconds(Timeouts.clientIdle),
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         _ body: (inout FarmClient) async throws -> T
     ) async throws -> T {
@@ -31,9 +32,13 @@ public struct FarmClient {
             channel = try await ClientBootstrap(group: group)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connectTimeout(connectTimeout)
-                .connect(host: host, port: port) { FrameChannel.configure($0, idle: idleTimeout, readOnly: true) }
+                .connect(host: host, port: port) {
+                    FrameChannel.configure($0, idle: idleTimeout, readOnly: true)
+                }
         } catch {
-            throw FarmClientError(.unreachable, "cannot reach the coordinator at \(address): \(ConnectErrorText.describe(error))")
+            throw FarmClientError(
+                .unreachable,
+                "cannot reach the coordinator at \(address): \(ConnectErrorText.describe(error))")
         }
         let nio = channel.channel
         let deadline = nio.eventLoop.scheduleTask(in: connectTimeout) { nio.close(promise: nil) }
@@ -53,32 +58,51 @@ public struct FarmClient {
         do {
             let frame = try await nextFrame("the handshake")
             if frame.messageID == ErrorMessage.rawID {
-                throw FarmClientError(.refused, "the coordinator at \(address) refused the connection: \(try ErrorMessage.decode(frame: frame).message)")
+                throw FarmClientError(
+                    .refused,
+                    "the coordinator at \(address) refused the connection: \(try ErrorMessage.decode(frame: frame).message)"
+                )
             }
             challenge = try HandshakeChallenge.decode(frame: frame)
         } catch let e as ProtocolError {
-            throw FarmClientError(.refused, "the peer at \(address) does not speak the sdfarm protocol (\(e))")
+            throw FarmClientError(
+                .refused, "the peer at \(address) does not speak the sdfarm protocol (\(e))")
         } catch let e as FarmClientError where e.kind == .connection {
             // Bytes that are not frames (an HTTP server, say) end the connection in the decoder.
-            throw FarmClientError(.refused, "the peer at \(address) does not speak the sdfarm protocol or closed the connection: \(e.description)")
+            throw FarmClientError(
+                .refused,
+                "the peer at \(address) does not speak the sdfarm protocol or closed the connection: \(e.description)"
+            )
         }
         do {
             try await write([try machine.receive(challenge).frame()])
         } catch ProtocolError.unsupportedVersion(let v) {
-            throw FarmClientError(.refused, "the coordinator at \(address) speaks protocol version \(v); this client speaks \(FarmProtocol.version)")
+            throw FarmClientError(
+                .refused,
+                "the coordinator at \(address) speaks protocol version \(v); this client speaks \(FarmProtocol.version)"
+            )
         }
         let frame = try await nextFrame("the coordinator's proof")
         if frame.messageID == ErrorMessage.rawID {
             let e = try? ErrorMessage.decode(frame: frame)
             if e?.code == .authenticationFailed {
-                throw FarmClientError(.refused, "the coordinator at \(address) refused the connection: it does not hold this client token")
+                throw FarmClientError(
+                    .refused,
+                    "the coordinator at \(address) refused the connection: it does not hold this client token"
+                )
             }
-            throw FarmClientError(.refused, "the coordinator at \(address) refused the connection: \(e?.message ?? "an unreadable error frame")")
+            throw FarmClientError(
+                .refused,
+                "the coordinator at \(address) refused the connection: \(e?.message ?? "an unreadable error frame")"
+            )
         }
         do {
             try machine.receive(try HandshakeServerProof.decode(frame: frame))
         } catch ProtocolError.authenticationFailed {
-            throw FarmClientError(.refused, "the peer at \(address) could not prove it holds this client token: it is not the coordinator this token belongs to")
+            throw FarmClientError(
+                .refused,
+                "the peer at \(address) could not prove it holds this client token: it is not the coordinator this token belongs to"
+            )
         } catch let e as ProtocolError {
             throw FarmClientError(.refused, "the peer at \(address) broke the handshake (\(e))")
         }
@@ -91,7 +115,8 @@ public struct FarmClient {
         do {
             try await outbound.write(contentsOf: frames)
         } catch {
-            throw FarmClientError(.connection, "lost the connection to the coordinator at \(address): \(error)")
+            throw FarmClientError(
+                .connection, "lost the connection to the coordinator at \(address): \(error)")
         }
     }
 
@@ -100,9 +125,17 @@ public struct FarmClient {
         do {
             frame = try await frames.next()
         } catch {
-            throw FarmClientError(.connection, "lost the connection to the coordinator at \(address) while waiting for \(waitingFor): \(error)")
+            throw FarmClientError(
+                .connection,
+                "lost the connection to the coordinator at \(address) while waiting for \(waitingFor): \(error)"
+            )
         }
-        guard let frame else { throw FarmClientError(.connection, "the coordinator at \(address) closed the connection while this client waited for \(waitingFor)") }
+        guard let frame else {
+            throw FarmClientError(
+                .connection,
+                "the coordinator at \(address) closed the connection while this client waited for \(waitingFor)"
+            )
+        }
         return frame
     }
 
@@ -113,22 +146,26 @@ public struct FarmClient {
         do {
             message = try ToClient(frame)
         } catch {
-            throw FarmClientError(.connection, "the coordinator at \(address) sent a malformed frame: \(error)")
+            throw FarmClientError(
+                .connection, "the coordinator at \(address) sent a malformed frame: \(error)")
         }
         if case .error(let e) = message {
             switch e.code {
             case .authenticationFailed, .unsupportedVersion:
-                throw FarmClientError(.refused, "the coordinator at \(address) refused the connection: \(e.message)")
+                throw FarmClientError(
+                    .refused, "the coordinator at \(address) refused the connection: \(e.message)")
             case .badRequest, .notFound:
                 throw FarmClientError(.rejected(code: e.code.rawValue), e.message)
             default:
-                throw FarmClientError(.connection, "the coordinator at \(address) closed the connection: \(e.message)")
+                throw FarmClientError(
+                    .connection, "the coordinator at \(address) closed the connection: \(e.message)")
             }
         }
         return message
     }
 
     func unexpected(_ what: String) -> FarmClientError {
-        FarmClientError(.connection, "the coordinator at \(address) answered with something other than \(what)")
+        FarmClientError(
+            .connection, "the coordinator at \(address) answered with something other than \(what)")
     }
 }

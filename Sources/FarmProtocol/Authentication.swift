@@ -10,7 +10,9 @@ public enum Authentication {
         return (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
     }
 
-    public static func proof(token: [UInt8], fromServer: Bool, role: UInt8, clientNonce: [UInt8], serverNonce: [UInt8]) -> [UInt8] {
+    public static func proof(
+        token: [UInt8], fromServer: Bool, role: UInt8, clientNonce: [UInt8], serverNonce: [UInt8]
+    ) -> [UInt8] {
         var msg = Array((fromServer ? "sdfarm-server-proof" : "sdfarm-client-proof").utf8)
         msg.append(role); msg += clientNonce; msg += serverNonce
         return Array(HMAC<SHA256>.authenticationCode(for: msg, using: SymmetricKey(data: token)))

@@ -23,7 +23,7 @@ extension ByteBuffer {
         guard n <= limit else { throw ProtocolError.lengthOverLimit(field: field, length: n, limit: limit) }
         guard readableBytes >= n else { throw ProtocolError.truncated(field: field) }
         guard let s = readString(length: n), s.utf8.count == n,
-              String(validating: s.utf8, as: UTF8.self) != nil
+            String(validating: s.utf8, as: UTF8.self) != nil
         else { throw ProtocolError.invalidUTF8(field: field) }
         return s
     }
@@ -50,7 +50,9 @@ extension ByteBuffer {
     }
 
     func wireExpectEnd(_ message: String) throws {
-        guard readableBytes == 0 else { throw ProtocolError.trailingBytes(message: message, count: readableBytes) }
+        guard readableBytes == 0 else {
+            throw ProtocolError.trailingBytes(message: message, count: readableBytes)
+        }
     }
 
     mutating func wireWriteString(_ s: String) {
@@ -79,7 +81,9 @@ extension ByteBuffer {
     /// A database id: u64 on the wire, 1...Int64.max (0 and the sign bit are refused).
     mutating func wireReadID(_ field: String) throws -> Int64 {
         let v = try wireRead(UInt64.self, field)
-        guard v >= 1, v <= UInt64(Int64.max) else { throw ProtocolError.invalidValue(field: field, value: Int(truncatingIfNeeded: v)) }
+        guard v >= 1, v <= UInt64(Int64.max) else {
+            throw ProtocolError.invalidValue(field: field, value: Int(truncatingIfNeeded: v))
+        }
         return Int64(v)
     }
 
@@ -93,21 +97,24 @@ extension ByteBuffer {
     }
 
     /// u32 read as an Int, bounded by `range`.
-    mutating func wireReadU32(_ field: String, in range: ClosedRange<Int> = 0...Int(UInt32.max)) throws -> Int {
+    mutating func wireReadU32(_ field: String, in range: ClosedRange<Int> = 0...Int(UInt32.max)) throws -> Int
+    {
         let v = Int(try wireRead(UInt32.self, field))
         guard range.contains(v) else { throw ProtocolError.invalidValue(field: field, value: v) }
         return v
     }
 
     /// u16 read as an Int, bounded by `range`.
-    mutating func wireReadU16(_ field: String, in range: ClosedRange<Int> = 0...Int(UInt16.max)) throws -> Int {
+    mutating func wireReadU16(_ field: String, in range: ClosedRange<Int> = 0...Int(UInt16.max)) throws -> Int
+    {
         let v = Int(try wireRead(UInt16.self, field))
         guard range.contains(v) else { throw ProtocolError.invalidValue(field: field, value: v) }
         return v
     }
 
     /// bool present, then the string when present.
-    mutating func wireReadOptionalString(_ field: String, limit: Int = WireLimits.maxString) throws -> String? {
+    mutating func wireReadOptionalString(_ field: String, limit: Int = WireLimits.maxString) throws -> String?
+    {
         try wireReadBool(field) ? try wireReadString(field, limit: limit) : nil
     }
 

@@ -2,7 +2,9 @@
 /// (docs/protocol.md, "Handshake and authentication"). Feed it the server's frames; it says
 /// what to send next. The client proves the token first; the server proves it back after.
 public struct ClientHandshake: Sendable {
-    public enum State: Equatable, Sendable { case idle, awaitingChallenge, awaitingServerProof, authenticated, failed }
+    public enum State: Equatable, Sendable {
+        case idle, awaitingChallenge, awaitingServerProof, authenticated, failed
+    }
     public private(set) var state: State = .idle
     let role: HandshakeOpen.Role
     let token: [UInt8]
@@ -22,19 +24,31 @@ public struct ClientHandshake: Sendable {
 
     /// Checks the challenge's version and returns the client's proof.
     public mutating func receive(_ challenge: HandshakeChallenge) throws -> HandshakeProof {
-        guard state == .awaitingChallenge else { state = .failed; throw ProtocolError.outOfOrder("unexpected challenge") }
-        guard challenge.version == FarmProtocol.version else { state = .failed; throw ProtocolError.unsupportedVersion(challenge.version) }
+        guard state == .awaitingChallenge else {
+            state = .failed; throw ProtocolError.outOfOrder("unexpected challenge")
+        }
+        guard challenge.version == FarmProtocol.version else {
+            state = .failed; throw ProtocolError.unsupportedVersion(challenge.version)
+        }
         serverNonce = challenge.serverNonce
         state = .awaitingServerProof
-        return HandshakeProof(clientProof: Authentication.proof(token: token, fromServer: false, role: role.rawValue,
-                                                                clientNonce: clientNonce, serverNonce: serverNonce))
+        return HandshakeProof(
+            clientProof: Authentication.proof(
+                token: token, fromServer: false, role: role.rawValue,
+                clientNonce: clientNonce, serverNonce: serverNonce))
     }
 
     /// Checks the server's proof; on success the connection is authenticated both ways.
     public mutating func receive(_ proof: HandshakeServerProof) throws {
-        guard state == .awaitingServerProof else { state = .failed; throw ProtocolError.outOfOrder("server proof before the challenge") }
-        let expected = Authentication.proof(token: token, fromServer: true, role: role.rawValue, clientNonce: clientNonce, serverNonce: serverNonce)
-        guard Authentication.verify(expected, proof.serverProof) else { state = .failed; throw ProtocolError.authenticationFailed }
+        guard state == .awaitingServerProof else {
+            state = .failed; throw ProtocolError.outOfOrder("server proof before the challenge")
+        }
+        let expected = Authentication.proof(
+            token: token, fromServer: true, role: role.rawValue, clientNonce: clientNonce,
+            serverNonce: serverNonce)
+        guard Authentication.verify(expected, proof.serverProof) else {
+            state = .failed; throw ProtocolError.authenticationFailed
+        }
         state = .authenticated
     }
 }

@@ -4,7 +4,8 @@ import NIOCore
 /// (docs/protocol.md, "Worker → coordinator"). An id not in the table is an error.
 public enum FromWorker: Equatable, Sendable {
     case hello(Hello), heartbeat(Heartbeat), credit(Credit), progress(BatchProgress)
-    case resultBegin(ResultBegin), resultChunk(ResultChunk), resultEnd(ResultEnd), failure(Failure), goodbye(Goodbye)
+    case resultBegin(ResultBegin), resultChunk(ResultChunk), resultEnd(ResultEnd), failure(Failure), goodbye(
+        Goodbye)
     case error(ErrorMessage)
 
     public init(_ frame: Frame) throws {
@@ -27,7 +28,8 @@ public enum FromWorker: Equatable, Sendable {
 /// What a worker may receive from the coordinator after the handshake (docs/protocol.md,
 /// "Coordinator → worker").
 public enum ToWorker: Equatable, Sendable {
-    case welcome(Welcome), assign(Assign), resultAck(ResultAck), resultRefused(ResultRefused), cancel(Cancel), drain(Drain)
+    case welcome(Welcome), assign(Assign), resultAck(ResultAck), resultRefused(ResultRefused), cancel(Cancel),
+        drain(Drain)
     case heartbeatAck(HeartbeatAck), error(ErrorMessage)
 
     public init(_ frame: Frame) throws {

@@ -11,7 +11,9 @@ public enum FrameChannel {
     /// keeps the connection). `limit`: the decoder's frame limit; a server passes
     /// `FrameLimit.beforeAuthentication()` and raises it after the handshake (the limit is
     /// found again with `frameLimit(of:)`); nil: the fixed 16 MiB limit.
-    public static func configure(_ channel: Channel, idle: TimeAmount, readOnly: Bool, limit: FrameLimit? = nil) -> EventLoopFuture<Async> {
+    public static func configure(
+        _ channel: Channel, idle: TimeAmount, readOnly: Bool, limit: FrameLimit? = nil
+    ) -> EventLoopFuture<Async> {
         channel.eventLoop.makeCompletedFuture {
             let ops = channel.pipeline.syncOperations
             if let limit {

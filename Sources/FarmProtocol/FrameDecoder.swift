@@ -15,20 +15,26 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
 
     public init(limit: FrameLimit) { fixed = WireLimits.maxFramePayload; self.limit = limit }
 
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws
+        -> DecodingState
+    {
         guard let frame = try Self.parse(&buffer, maxPayload: maxPayload) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(frame))
         return .continue
     }
 
-    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool)
+        throws -> DecodingState
+    {
         while try decode(context: context, buffer: &buffer) == .continue {}
         if buffer.readableBytes > 0 { throw ProtocolError.truncated(field: "frame") }
         return .needMoreData
     }
 
     /// Takes one whole frame off `buffer`, or returns nil (consuming nothing) if it is not all there.
-    public static func parse(_ buffer: inout ByteBuffer, maxPayload: Int = WireLimits.maxFramePayload) throws -> Frame? {
+    public static func parse(_ buffer: inout ByteBuffer, maxPayload: Int = WireLimits.maxFramePayload) throws
+        -> Frame?
+    {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return nil }
         let n = Int(length)
         guard n <= maxPayload else { throw ProtocolError.frameTooLarge(length: n, limit: maxPayload) }

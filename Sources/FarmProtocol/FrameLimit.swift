@@ -16,7 +16,9 @@ public final class FrameLimit: Sendable {
     public var maxPayload: Int { current.load(ordering: .acquiring) }
 
     /// Raises the limit (after authentication, to the full frame limit).
-    public func raise(to maxPayload: Int = WireLimits.maxFramePayload) { current.store(maxPayload, ordering: .releasing) }
+    public func raise(to maxPayload: Int = WireLimits.maxFramePayload) {
+        current.store(maxPayload, ordering: .releasing)
+    }
 }
 
 /// Carries a connection's `FrameLimit` in its pipeline, so the code that runs the handshake

@@ -29,9 +29,11 @@ public final class FrameWriter: Sendable {
     /// Queues frames and returns once they are written (throws if the connection is gone).
     public func sendAndWait(_ frames: [Frame]) async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            let group = Group(frames: frames, done: { error in
-                if let error { c.resume(throwing: error) } else { c.resume() }
-            })
+            let group = Group(
+                frames: frames,
+                done: { error in
+                    if let error { c.resume(throwing: error) } else { c.resume() }
+                })
             if case .terminated = queue.yield(group) { c.resume(throwing: ChannelError.ioOnClosedChannel) }
         }
     }

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// A message body that knows its id and its wire form (docs/protocol.md, "Messages").
 public protocol WireMessage: Equatable, Sendable {
     /// The raw id carried in the frame header.
@@ -6,8 +8,6 @@ public protocol WireMessage: Equatable, Sendable {
     /// Decodes the whole frame body; bytes left over are an error.
     static func decode(from buffer: inout ByteBuffer) throws -> Self
 }
-
-import NIOCore
 
 extension WireMessage {
     /// Wraps the message in a frame.

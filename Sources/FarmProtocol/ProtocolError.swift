@@ -15,17 +15,22 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .frameTooLarge(length, limit): return "frame of \(length) bytes exceeds the limit of \(limit)"
-        case let .truncated(field): return "frame ends inside field '\(field)'"
-        case let .lengthOverLimit(field, length, limit): return "field '\(field)' declares \(length), limit is \(limit)"
-        case let .invalidUTF8(field): return "field '\(field)' is not valid UTF-8"
-        case let .unknownMessage(id): return "unknown message id \(id)"
-        case let .invalidValue(field, value): return "field '\(field)' has invalid value \(value)"
-        case let .trailingBytes(message, count): return "\(count) unread bytes after message '\(message)'"
-        case let .badMagic(m): return "bad magic 0x\(String(m, radix: 16)), not an sdfarm peer"
-        case let .unsupportedVersion(v): return "unsupported protocol version \(v) (this side speaks \(FarmProtocol.version))"
-        case let .outOfOrder(what): return "handshake message out of order: \(what)"
-        case let .unknownSetting(name): return "unknown render setting '\(name)': this side knows \(RenderSettings.optionalSettingNames.joined(separator: ", "))"
+        case .frameTooLarge(let length, let limit):
+            return "frame of \(length) bytes exceeds the limit of \(limit)"
+        case .truncated(let field): return "frame ends inside field '\(field)'"
+        case .lengthOverLimit(let field, let length, let limit):
+            return "field '\(field)' declares \(length), limit is \(limit)"
+        case .invalidUTF8(let field): return "field '\(field)' is not valid UTF-8"
+        case .unknownMessage(let id): return "unknown message id \(id)"
+        case .invalidValue(let field, let value): return "field '\(field)' has invalid value \(value)"
+        case .trailingBytes(let message, let count): return "\(count) unread bytes after message '\(message)'"
+        case .badMagic(let m): return "bad magic 0x\(String(m, radix: 16)), not an sdfarm peer"
+        case .unsupportedVersion(let v):
+            return "unsupported protocol version \(v) (this side speaks \(FarmProtocol.version))"
+        case .outOfOrder(let what): return "handshake message out of order: \(what)"
+        case .unknownSetting(let name):
+            return
+                "unknown render setting '\(name)': this side knows \(RenderSettings.optionalSettingNames.joined(separator: ", "))"
         case .authenticationFailed: return "authentication failed: the peer does not hold the same token"
         }
     }

@@ -12,7 +12,9 @@ public struct ResultReassembly: Sendable {
     public var inFlight: Bool { current != nil }
 
     public mutating func begin(_ b: ResultBegin) throws {
-        guard current == nil else { throw ProtocolError.outOfOrder("result-begin while item \(current!.itemID) is in flight") }
+        guard current == nil else {
+            throw ProtocolError.outOfOrder("result-begin while item \(current!.itemID) is in flight")
+        }
         current = b
         received = 0
     }
@@ -21,7 +23,8 @@ public struct ResultReassembly: Sendable {
     public mutating func chunk(_ c: ResultChunk) throws -> [(Part, ArraySlice<UInt8>)] {
         guard let b = current else { throw ProtocolError.outOfOrder("result-chunk without result-begin") }
         guard received + c.data.count <= b.totalSize else {
-            throw ProtocolError.lengthOverLimit(field: "result bytes", length: received + c.data.count, limit: b.totalSize)
+            throw ProtocolError.lengthOverLimit(
+                field: "result bytes", length: received + c.data.count, limit: b.totalSize)
         }
         var out: [(Part, ArraySlice<UInt8>)] = []
         let pngLeft = max(0, b.pngSize - received)
@@ -35,14 +38,20 @@ public struct ResultReassembly: Sendable {
     /// The end: returns the begin it closes, once every declared byte has arrived.
     public mutating func end(_ e: ResultEnd) throws -> ResultBegin {
         guard let b = current else { throw ProtocolError.outOfOrder("result-end without result-begin") }
-        guard e.itemID == b.itemID else { throw ProtocolError.outOfOrder("result-end for item \(e.itemID) closes item \(b.itemID)") }
-        guard received == b.totalSize else { throw ProtocolError.truncated(field: "result of item \(b.itemID)") }
+        guard e.itemID == b.itemID else {
+            throw ProtocolError.outOfOrder("result-end for item \(e.itemID) closes item \(b.itemID)")
+        }
+        guard received == b.totalSize else {
+            throw ProtocolError.truncated(field: "result of item \(b.itemID)")
+        }
         current = nil
         return b
     }
 
     /// The frames that carry a result: begin, the bytes in chunks of at most `chunkSize`, end.
-    public static func frames(_ begin: ResultBegin, png: [UInt8], latents: [UInt8], chunkSize: Int = WireLimits.maxChunk) -> [Frame] {
+    public static func frames(
+        _ begin: ResultBegin, png: [UInt8], latents: [UInt8], chunkSize: Int = WireLimits.maxChunk
+    ) -> [Frame] {
         precondition(png.count == begin.pngSize && latents.count == begin.latentsSize)
         precondition(chunkSize >= 1 && chunkSize <= WireLimits.maxChunk)
         var frames = [begin.frame()]

@@ -6,7 +6,10 @@ public enum WireLimits {
     /// Largest frame payload a coordinator accepts before the peer has authenticated: the
     /// largest handshake message and its id (41 bytes).
     public static let maxHandshakePayload =
-        2 + max(HandshakeOpen.bodySize, HandshakeChallenge.bodySize, HandshakeProof.bodySize, HandshakeServerProof.bodySize)
+        2
+        + max(
+            HandshakeOpen.bodySize, HandshakeChallenge.bodySize, HandshakeProof.bodySize,
+            HandshakeServerProof.bodySize)
     /// Largest UTF-8 string (prompts, reasons, settings JSON), bytes.
     public static let maxString = 64 * 1024
     /// Largest name (worker, model, state), bytes.

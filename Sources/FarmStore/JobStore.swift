@@ -58,7 +58,8 @@ public protocol JobStore: Sendable {
     /// blocked the worker; by job priority, then fair share (the job with fewer items
     /// leased now first), then age. Every claimed item's fence is bumped; the lease runs
     /// until `now + leaseDuration`. Safe to call from several processes at once.
-    func claim(worker: WorkerID, batchKey: String?, limit: Int, leaseDuration: TimeInterval, now: Date) async throws
+    func claim(worker: WorkerID, batchKey: String?, limit: Int, leaseDuration: TimeInterval, now: Date)
+        async throws
         -> [ClaimedItem]
 
     /// Extends the leases the worker still holds to `now + leaseDuration`.
@@ -68,7 +69,8 @@ public protocol JobStore: Sendable {
     /// Records a finished item. Idempotent per (item, fence); a stale fence is refused. A
     /// completion whose lease ran out but whose item has not been claimed again since is
     /// accepted (the fence proves nobody else was given it).
-    func complete(_ lease: LeaseToken, worker: WorkerID, result: ItemResult, now: Date) async throws -> CompletionOutcome
+    func complete(_ lease: LeaseToken, worker: WorkerID, result: ItemResult, now: Date) async throws
+        -> CompletionOutcome
 
     /// Several completions in one transaction (one commit instead of one each — what a
     /// finished U-Net batch needs), each with the semantics of `complete(_:worker:result:now:)`.
@@ -77,7 +79,8 @@ public protocol JobStore: Sendable {
 
     /// Records a failed try: requeued (attempt + 1) or failed for good, per `kind` and the
     /// policy; may block the worker for the job (see `StorePolicy.blockAfterFailures`).
-    func fail(_ lease: LeaseToken, worker: WorkerID, kind: FailureKind, message: String, now: Date) async throws
+    func fail(_ lease: LeaseToken, worker: WorkerID, kind: FailureKind, message: String, now: Date)
+        async throws
         -> FailureOutcome
 
     /// Requeues (or fails, when out of attempts) every leased item whose lease ended at
@@ -120,7 +123,8 @@ public protocol JobStore: Sendable {
     // MARK: Workers
 
     /// Registers a worker, or updates its name, capabilities and state; sets last seen.
-    func upsertWorker(id: WorkerID, name: String, capabilities: String, state: WorkerState, now: Date) async throws
+    func upsertWorker(id: WorkerID, name: String, capabilities: String, state: WorkerState, now: Date)
+        async throws
         -> WorkerRecord
 
     /// Marks the worker seen now, optionally with a new state.

@@ -20,19 +20,24 @@ enum Migrator {
             StoreError(.migrations, operation: "migrate", message: "Migrations/\(folder): \(message)")
         }
         guard let root = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw broken("the FarmStore resource bundle has no Migrations folder (install it next to the binary)")
+            throw broken(
+                "the FarmStore resource bundle has no Migrations folder (install it next to the binary)")
         }
         let directory = root.appendingPathComponent(folder)
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+                $0.hasSuffix(".sql")
+            }
         } catch {
             throw broken("cannot list \(directory.path): \(error.localizedDescription)")
         }
         var migrations: [Migration] = []
         for name in names {
             let stem = name.dropLast(4)
-            guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]), version > 0 else {
+            guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]),
+                version > 0
+            else {
                 throw broken("\(name) is not named NNNN_description.sql")
             }
             let sql: String
@@ -41,11 +46,14 @@ enum Migrator {
             } catch {
                 throw broken("cannot read \(name): \(error.localizedDescription)")
             }
-            migrations.append(Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
+            migrations.append(
+                Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
         }
         migrations.sort { $0.version < $1.version }
         for (offset, migration) in migrations.enumerated() where migration.version != offset + 1 {
-            throw broken("versions must run 1, 2, 3… without gaps; found \(migration.version) at position \(offset + 1)")
+            throw broken(
+                "versions must run 1, 2, 3… without gaps; found \(migration.version) at position \(offset + 1)"
+            )
         }
         guard !migrations.isEmpty else { throw broken("no migrations found") }
         return migrations
@@ -56,14 +64,20 @@ enum Migrator {
         let exists: Bool
         switch connection.dialect {
         case .sqlite:
-            exists = try connection.query(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", []
-            ).first?.int(0) == 1
+            exists =
+                try connection.query(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                    []
+                ).first?.int(0) == 1
         case .postgres:
-            exists = try connection.query("SELECT CAST(to_regclass('schema_migrations') AS TEXT)", []).first?.optionalText(0) != nil
+            exists =
+                try connection.query("SELECT CAST(to_regclass('schema_migrations') AS TEXT)", []).first?
+                .optionalText(0) != nil
         }
         guard exists else { return 0 }
-        return Int(try connection.query("SELECT COALESCE(max(version), 0) FROM schema_migrations", []).first?.int(0) ?? 0)
+        return Int(
+            try connection.query("SELECT COALESCE(max(version), 0) FROM schema_migrations", []).first?.int(0)
+                ?? 0)
     }
 
     static func migrate(_ connection: any SQLConnection, _ migrations: [Migration], now: Int64) throws {

@@ -13,7 +13,8 @@ public enum StoreLocation: Sendable, Equatable {
     /// a plain path is SQLite; nothing given means `SDFARM_DATABASE_URL`, then
     /// `<dataDirectory>/sdfarm.sqlite`.
     public static func resolve(
-        _ url: String?, dataDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment
+        _ url: String?, dataDirectory: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> StoreLocation {
         guard let given = url ?? environment["SDFARM_DATABASE_URL"], !given.isEmpty else {
             return .sqlite(path: (dataDirectory as NSString).appendingPathComponent(defaultFileName))
@@ -27,7 +28,9 @@ public enum StoreLocation: Sendable, Equatable {
         if let scheme = given.range(of: "://"), !given[..<scheme.lowerBound].contains("/") {
             throw StoreError(
                 .invalidInput, operation: "open",
-                message: "unsupported database URL \(given.debugDescription): use postgres://… or a SQLite file path")
+                message:
+                    "unsupported database URL \(given.debugDescription): use postgres://… or a SQLite file path"
+            )
         }
         return .sqlite(path: given)
     }
@@ -41,9 +44,12 @@ public enum StoreLocation: Sendable, Equatable {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {
                 do {
-                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                    try FileManager.default.createDirectory(
+                        atPath: directory, withIntermediateDirectories: true)
                 } catch {
-                    throw StoreError(.connection, operation: "open", message: "cannot create \(directory): \(error.localizedDescription)")
+                    throw StoreError(
+                        .connection, operation: "open",
+                        message: "cannot create \(directory): \(error.localizedDescription)")
                 }
             }
             return try await SQLiteStore(path: path, policy: policy)

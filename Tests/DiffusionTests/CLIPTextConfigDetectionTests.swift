@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Diffusion
 
 /// Single-file checkpoints carry no config: the text encoder's heads are inferred from its width.

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import Diffusion
 
 /// The tiny models and golden outputs written by scripts/make-fixtures.py.
 enum ModelFixtures {
     static let goldenMagic = "sdfarm-golden"
     static let goldenVersion = "1"
-    static let regenerate = "regenerate with `python3 scripts/make-fixtures.py` (see Tests/DiffusionTests/Fixtures/models/README.md)"
+    static let regenerate =
+        "regenerate with `python3 scripts/make-fixtures.py` (see Tests/DiffusionTests/Fixtures/models/README.md)"
 
     static var directory: URL {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("models")
@@ -18,7 +20,10 @@ enum ModelFixtures {
     static func golden() throws -> SafetensorsFile {
         let file = try SafetensorsFile(path: directory.appendingPathComponent("golden.safetensors").path)
         guard file.metadata["magic"] == goldenMagic, file.metadata["version"] == goldenVersion else {
-            throw CheckpointError(file: file.path, "golden file magic/version \(file.metadata["magic"] ?? "none")/\(file.metadata["version"] ?? "none"), expected \(goldenMagic)/\(goldenVersion): \(regenerate)")
+            throw CheckpointError(
+                file: file.path,
+                "golden file magic/version \(file.metadata["magic"] ?? "none")/\(file.metadata["version"] ?? "none"), expected \(goldenMagic)/\(goldenVersion): \(regenerate)"
+            )
         }
         return file
     }
@@ -39,6 +44,8 @@ enum ModelFixtures {
 /// Max-abs comparison against a golden tensor, printing the difference.
 func matchesGolden(_ label: String, _ value: Tensor, _ golden: Tensor, tolerance: Float = 1e-4) -> Bool {
     let diff = value.maxAbsDifference(golden)
-    print("\(label): max |sdfarm − reference| = \(diff) (tolerance \(tolerance)); shapes \(value.shape) vs \(golden.shape)")
+    print(
+        "\(label): max |sdfarm − reference| = \(diff) (tolerance \(tolerance)); shapes \(value.shape) vs \(golden.shape)"
+    )
     return diff <= tolerance
 }

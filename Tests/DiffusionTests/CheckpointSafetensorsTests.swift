@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Diffusion
 
 /// Builds safetensors bytes by hand so each test controls every header field.
@@ -65,7 +66,8 @@ struct CheckpointSafetensorsTests {
         let header = #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
         // Pad the header so the data starts 4-byte aligned and is borrowed from the mapping.
         let padded = header + String(repeating: " ", count: (4 - (8 + header.utf8.count) % 4) % 4)
-        let path = try write(safetensorsBytes(header: padded, data: floatBytes([5, 6])), name: "cow.safetensors")
+        let path = try write(
+            safetensorsBytes(header: padded, data: floatBytes([5, 6])), name: "cow.safetensors")
         let file = try SafetensorsFile(path: path)
         var t = try file.tensor("w")
         #expect(!t.storage.isWritable)
@@ -74,21 +76,41 @@ struct CheckpointSafetensorsTests {
         #expect(try file.tensor("w").scalars == [5, 6])
     }
 
-    @Test("corrupt and truncated files give errors naming the file and tensor", arguments: [
-        ("tiny", "", [UInt8](), UInt64?.none, "truncated"),
-        ("huge header", "{}", [], UInt64(200_000_000), "exceeds the limit"),
-        ("header past end", "{}", [], UInt64(4096), "truncated or corrupt"),
-        ("not json", "{nope", [], nil, "not valid JSON"),
-        ("not object", "[1,2]", [], nil, "not a JSON object"),
-        ("bad dtype", #"{"t":{"dtype":"Q7","shape":[1],"data_offsets":[0,4]}}"#, [0, 0, 0, 0], nil, "unknown dtype"),
-        ("offsets outside", #"{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, [0, 0, 0, 0], nil, "outside the data section"),
-        ("shape mismatch", #"{"t":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, Array(repeating: 0, count: 8), nil, "needs 12"),
-        ("negative dim", #"{"t":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#, [], nil, "bad dimension"),
-        ("overflowing shape", #"{"t":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#, [], nil, "too large"),
-        ("no offsets", #"{"t":{"dtype":"F32","shape":[1]}}"#, [], nil, "data_offsets"),
-    ])
+    @Test(
+        "corrupt and truncated files give errors naming the file and tensor",
+        arguments: [
+            ("tiny", "", [UInt8](), UInt64?.none, "truncated"),
+            ("huge header", "{}", [], UInt64(200_000_000), "exceeds the limit"),
+            ("header past end", "{}", [], UInt64(4096), "truncated or corrupt"),
+            ("not json", "{nope", [], nil, "not valid JSON"),
+            ("not object", "[1,2]", [], nil, "not a JSON object"),
+            (
+                "bad dtype", #"{"t":{"dtype":"Q7","shape":[1],"data_offsets":[0,4]}}"#, [0, 0, 0, 0], nil,
+                "unknown dtype"
+            ),
+            (
+                "offsets outside", #"{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, [0, 0, 0, 0],
+                nil, "outside the data section"
+            ),
+            (
+                "shape mismatch", #"{"t":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#,
+                Array(repeating: 0, count: 8), nil, "needs 12"
+            ),
+            (
+                "negative dim", #"{"t":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#, [], nil,
+                "bad dimension"
+            ),
+            (
+                "overflowing shape",
+                #"{"t":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#, [], nil,
+                "too large"
+            ),
+            ("no offsets", #"{"t":{"dtype":"F32","shape":[1]}}"#, [], nil, "data_offsets"),
+        ])
     func corrupt(_ c: (String, String, [UInt8], UInt64?, String)) throws {
-        let data = c.0 == "tiny" ? Data([1, 2, 3]) : safetensorsBytes(header: c.1, data: c.2, headerLengthOverride: c.3)
+        let data =
+            c.0 == "tiny"
+            ? Data([1, 2, 3]) : safetensorsBytes(header: c.1, data: c.2, headerLengthOverride: c.3)
         let path = try write(data, name: "bad-\(c.0.replacingOccurrences(of: " ", with: "-")).safetensors")
         do {
             _ = try SafetensorsFile(path: path)

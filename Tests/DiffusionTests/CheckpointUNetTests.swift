@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Diffusion
 
 /// The U-Net loaded through `Checkpoint` from both layouts of the engine's tiny fixture,
@@ -15,10 +16,13 @@ struct CheckpointUNetTests {
         var outputs: [Tensor] = []
         for checkpoint in try ModelFixtures.checkpoints() {
             #expect(checkpoint.auditUNet().isEmpty)
-            let eps = try checkpoint.loadUNet().predictNoise(sample: sample, timesteps: timestep, context: context, backend: CPUBackend())
+            let eps = try checkpoint.loadUNet().predictNoise(
+                sample: sample, timesteps: timestep, context: context, backend: CPUBackend())
             #expect(matchesGolden("\(checkpoint.layout.rawValue) U-Net", eps, try golden.tensor("unet.out")))
             outputs.append(eps)
         }
-        #expect(outputs[0].maxAbsDifference(outputs[1]) == 0, "folder and single file must give identical outputs")
+        #expect(
+            outputs[0].maxAbsDifference(outputs[1]) == 0, "folder and single file must give identical outputs"
+        )
     }
 }

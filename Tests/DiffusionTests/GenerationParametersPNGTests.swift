@@ -10,8 +10,10 @@ import Testing
         let image = try RGBImage(width: 4, height: 2, pixels: [UInt8](repeating: 200, count: 24))
         let p = GenerationParameters(
             prompt: prompt, negativePrompt: "blurry, lowres", steps: 25, sampler: .dpmpp2M, schedule: .karras,
-            cfgScale: 7, seed: 42, width: 512, height: 512, modelHash: "abcdef0123", modelName: "sd15", rng: .philox)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sdfarm-infotext-\(UUID().uuidString).png")
+            cfgScale: 7, seed: 42, width: 512, height: 512, modelHash: "abcdef0123", modelName: "sd15",
+            rng: .philox)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sdfarm-infotext-\(UUID().uuidString).png")
         defer { try? FileManager.default.removeItem(at: url) }
         try PNGFile.write(image, texts: [("parameters", p.infotext)], to: url)
         let contents = try PNGFile.read(url)

@@ -15,12 +15,13 @@ import Testing
     }
 
     @Test func theIssueExampleExactly() {
-        #expect(Self.sample().infotext == """
-            a cat
-            Negative prompt: blurry
-            Steps: 25, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 42, Size: 512x512, \
-            Model hash: abcdef0123, Model: sd15, RNG: CPU, Version: sdfarm 0.1.0
-            """)
+        #expect(
+            Self.sample().infotext == """
+                a cat
+                Negative prompt: blurry
+                Steps: 25, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 42, Size: 512x512, \
+                Model hash: abcdef0123, Model: sd15, RNG: CPU, Version: sdfarm 0.1.0
+                """)
     }
 
     @Test func noNegativeLineWhenThereIsNone() {
@@ -29,7 +30,8 @@ import Testing
         #expect(!text.contains("Negative prompt"))
         // An empty prompt leaves no empty first line (A1111 strips its text).
         #expect(Self.sample(prompt: "", negative: "").infotext.hasPrefix("Steps: 25, "))
-        #expect(Self.sample(prompt: "", negative: "ugly").infotext.hasPrefix("Negative prompt: ugly\nSteps: "))
+        #expect(
+            Self.sample(prompt: "", negative: "ugly").infotext.hasPrefix("Negative prompt: ugly\nSteps: "))
     }
 
     @Test func samplerNamesAreA1111s() {
@@ -39,17 +41,22 @@ import Testing
 
     @Test func scheduleTypeIsWhatA1111WritesForTheSameSchedule() {
         func type(_ s: SamplerKind, _ k: SigmaScheduleKind) -> String? {
-            GenerationParameters.Infotext(parsing: Self.sample(sampler: s, schedule: k).infotext).value("Schedule type")
+            GenerationParameters.Infotext(parsing: Self.sample(sampler: s, schedule: k).infotext).value(
+                "Schedule type")
         }
         // A1111's Automatic is the model's own sigmas for these...
-        for s in [SamplerKind.ddim, .pndm, .euler, .eulerAncestral, .lms, .heun] { #expect(type(s, .default) == "Automatic") }
+        for s in [SamplerKind.ddim, .pndm, .euler, .eulerAncestral, .lms, .heun] {
+            #expect(type(s, .default) == "Automatic")
+        }
         // ...but Karras for DPM++ 2M, so our plain DPM++ 2M says Uniform.
         #expect(type(.dpmpp2M, .default) == "Uniform")
         for s in SamplerKind.allCases where s.supportsKarras { #expect(type(s, .karras) == "Karras") }
     }
 
     @Test func cfgScaleAsA1111WritesIt() {
-        let cases: [(Double, String)] = [(7, "7"), (7.5, "7.5"), (1, "1"), (0, "0"), (12.25, "12.25"), (3.3, "3.3"), (1e-5, "1e-05")]
+        let cases: [(Double, String)] = [
+            (7, "7"), (7.5, "7.5"), (1, "1"), (0, "0"), (12.25, "12.25"), (3.3, "3.3"), (1e-5, "1e-05"),
+        ]
         for (value, text) in cases {
             #expect(Self.sample(cfg: value).infotext.contains("CFG scale: \(text), Seed"), "cfg \(value)")
         }
@@ -70,9 +77,14 @@ import Testing
         p.timestepSpacing = .trailing
         p.extra = [.init("Hires upscale", "2"), .init("Tiling", "Tiling")]
         p.version = "sdfarm 9.9.9"
-        #expect(p.infotext.hasSuffix(
-            "Size: 512x512, Clip skip: 2, RNG: CPU, Timestep spacing: trailing, Hires upscale: 2, Tiling, Version: sdfarm 9.9.9"))
-        #expect(GenerationParameters(prompt: "x", steps: 1, sampler: .euler, cfgScale: 1, seed: 0, width: 8, height: 8)
+        #expect(
+            p.infotext.hasSuffix(
+                "Size: 512x512, Clip skip: 2, RNG: CPU, Timestep spacing: trailing, Hires upscale: 2, Tiling, Version: sdfarm 9.9.9"
+            ))
+        #expect(
+            GenerationParameters(
+                prompt: "x", steps: 1, sampler: .euler, cfgScale: 1, seed: 0, width: 8, height: 8
+            )
             .version == "sdfarm \(Diffusion.version)")
     }
 

@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ModelHashTests {
     @Test func fileHashIsSHA256() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sdfarm-hash-\(UUID()).safetensors")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sdfarm-hash-\(UUID()).safetensors")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data("abc".utf8).write(to: file)
         let hash = try ModelHash(ofModelAt: file)
@@ -17,7 +18,8 @@ import Testing
     @Test func folderHashIgnoresListingOrderButNotContent() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("sdfarm-hash-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("unet"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("unet"), withIntermediateDirectories: true)
         try Data("{}".utf8).write(to: root.appendingPathComponent("model_index.json"))
         try Data([1, 2, 3]).write(to: root.appendingPathComponent("unet/diffusion_pytorch_model.safetensors"))
         try Data("ignored".utf8).write(to: root.appendingPathComponent("README.md"))
@@ -29,6 +31,8 @@ import Testing
     }
 
     @Test func missingModelIsAClearError() {
-        #expect(throws: ModelHashError.self) { try ModelHash(ofModelAt: URL(fileURLWithPath: "/nonexistent/model")) }
+        #expect(throws: ModelHashError.self) {
+            try ModelHash(ofModelAt: URL(fileURLWithPath: "/nonexistent/model"))
+        }
     }
 }

@@ -16,7 +16,9 @@ import Testing
 
     @Test func badFilesAreRefused() throws {
         let data = try NPYFile.encode([1, 2, 3], shape: [3])
-        #expect { try NPYFile.decode(data.prefix(data.count - 1), name: "a.npy") } throws: { "\($0)".contains("a.npy") }
+        #expect { try NPYFile.decode(data.prefix(data.count - 1), name: "a.npy") } throws: {
+            "\($0)".contains("a.npy")
+        }
         #expect { try NPYFile.decode(Data("hello".utf8)) } throws: { "\($0)".contains("not a .npy") }
         #expect(throws: ImagingError.self) { try NPYFile.encode([1, 2], shape: [3]) }
     }

@@ -26,8 +26,12 @@ import Testing
         #expect { try PNGFile.decode(Data("GIF89a not a png".utf8), name: "x.gif") } throws: {
             "\($0)".contains("x.gif") && "\($0)".contains("not a PNG")
         }
-        #expect { try PNGFile.decode(data.prefix(data.count / 2), name: "cut.png") } throws: { "\($0)".contains("cut.png") }
-        #expect { try PNGFile.read(URL(fileURLWithPath: "/nonexistent/a.png")) } throws: { "\($0)".contains("no such file") }
+        #expect { try PNGFile.decode(data.prefix(data.count / 2), name: "cut.png") } throws: {
+            "\($0)".contains("cut.png")
+        }
+        #expect { try PNGFile.read(URL(fileURLWithPath: "/nonexistent/a.png")) } throws: {
+            "\($0)".contains("no such file")
+        }
         #expect(throws: ImagingError.self) { try RGBImage(width: 2, height: 2, pixels: [1, 2, 3]) }
         #expect(throws: ImagingError.self) { try PNGFile.encode(image, texts: [("", "x")]) }
     }

@@ -37,9 +37,12 @@ enum PipelineFixtures {
 
         func request() throws -> GenerationRequest {
             GenerationRequest(
-                images: images.map { .init(prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed) },
+                images: images.map {
+                    .init(prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed)
+                },
                 width: width, height: height, steps: steps, guidanceScale: cfg,
-                sampler: try SamplerKind(parsing: sampler), sigmaSchedule: try SigmaScheduleKind(parsing: schedule),
+                sampler: try SamplerKind(parsing: sampler),
+                sigmaSchedule: try SigmaScheduleKind(parsing: schedule),
                 timestepSpacing: try timestepSpacing.map { try TimestepSpacing(parsing: $0) },
                 rng: try RNGKind(parsing: rng), clipSkip: clipSkip)
         }
@@ -56,7 +59,8 @@ enum PipelineFixtures {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let file = try decoder.decode(File.self, from: data)
         guard file.format == format else {
-            throw FixtureError("pipeline/cases.json has format \(file.format), expected \(format): \(regenerate)")
+            throw FixtureError(
+                "pipeline/cases.json has format \(file.format), expected \(format): \(regenerate)")
         }
         return file
     }
@@ -64,13 +68,17 @@ enum PipelineFixtures {
     static func reference() throws -> SafetensorsFile {
         let file = try SafetensorsFile(path: directory.appendingPathComponent("reference.safetensors").path)
         guard file.metadata["format"] == format else {
-            throw FixtureError("pipeline/reference.safetensors has format \(file.metadata["format"] ?? "none"), expected \(format): \(regenerate)")
+            throw FixtureError(
+                "pipeline/reference.safetensors has format \(file.metadata["format"] ?? "none"), expected \(format): \(regenerate)"
+            )
         }
         return file
     }
 
     /// The tiny model (its files are memory-mapped: loading is cheap).
-    static func pipeline() throws -> StableDiffusionPipeline { try StableDiffusionPipeline(loading: modelPath) }
+    static func pipeline() throws -> StableDiffusionPipeline {
+        try StableDiffusionPipeline(loading: modelPath)
+    }
 
     static let caseNames: [String] = (try? cases().cases.map(\.name)) ?? ["fixtures unreadable"]
 }

@@ -25,17 +25,25 @@ import Testing
 
         #expect(result.width == fixture.resolvedWidth && result.height == fixture.resolvedHeight)
         let expectedLatents = try reference.tensor("\(name).latents")
-        #expect(expectedLatents.shape == [fixture.images.count, 4, fixture.resolvedHeight / file.vaeScaleFactor, fixture.resolvedWidth / file.vaeScaleFactor])
+        #expect(
+            expectedLatents.shape == [
+                fixture.images.count, 4, fixture.resolvedHeight / file.vaeScaleFactor,
+                fixture.resolvedWidth / file.vaeScaleFactor,
+            ])
         #expect(result.latentShape.count == expectedLatents.count)
         let scale = expectedLatents.scalars.map(abs).max() ?? 1
         let latentDiff = zip(result.latents, expectedLatents.scalars).map { abs($0 - $1) }.max() ?? .infinity
         let relative = latentDiff / max(scale, 1e-6)
-        print("\(name): latents max |sdfarm − diffusers| = \(latentDiff) (|ref| max \(scale), relative \(relative), tolerance \(Self.latentTolerance))")
+        print(
+            "\(name): latents max |sdfarm − diffusers| = \(latentDiff) (|ref| max \(scale), relative \(relative), tolerance \(Self.latentTolerance))"
+        )
         #expect(relative <= Self.latentTolerance, "\(name): latents differ by \(relative) relative")
 
         let expectedImages = try reference.tensor("\(name).image8").scalars  // [B, H, W, 3]
         let ours = result.images.flatMap(\.pixels)
-        try #require(ours.count == expectedImages.count, "\(name): \(ours.count) pixel values, diffusers \(expectedImages.count)")
+        try #require(
+            ours.count == expectedImages.count,
+            "\(name): \(ours.count) pixel values, diffusers \(expectedImages.count)")
         var offByOne = 0
         var worst = 0
         for (a, b) in zip(ours, expectedImages) {
@@ -44,7 +52,9 @@ import Testing
             if d > 0 { offByOne += 1 }
         }
         let fraction = Double(offByOne) / Double(ours.count)
-        print("\(name): 8-bit images: max diff \(worst) level(s), \(offByOne) of \(ours.count) values differ (\(fraction * 100) %)")
+        print(
+            "\(name): 8-bit images: max diff \(worst) level(s), \(offByOne) of \(ours.count) values differ (\(fraction * 100) %)"
+        )
         #expect(worst <= 1, "\(name): an 8-bit value differs by \(worst) levels")
         #expect(fraction <= Self.maxOffByOneFraction, "\(name): \(offByOne) values differ")
     }

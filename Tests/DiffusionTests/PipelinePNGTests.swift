@@ -8,8 +8,10 @@ import Testing
     @Test func pngParametersRoundTrip() throws {
         let pipeline = try PipelineFixtures.pipeline()
         let request = GenerationRequest(
-            prompt: "a red circle", negativePrompt: "blurry", seed: 7, count: 2, width: 40, height: 24, steps: 3,
-            guidanceScale: 7.1, sampler: .eulerAncestral, sigmaSchedule: .default, timestepSpacing: .trailing, clipSkip: 2)
+            prompt: "a red circle", negativePrompt: "blurry", seed: 7, count: 2, width: 40, height: 24,
+            steps: 3,
+            guidanceScale: 7.1, sampler: .eulerAncestral, sigmaSchedule: .default, timestepSpacing: .trailing,
+            clipSkip: 2)
         let result = try pipeline.generate(request)
         let hash = try ModelHash(ofModelAt: URL(fileURLWithPath: PipelineFixtures.modelPath))
         for index in 0..<2 {
@@ -29,7 +31,8 @@ import Testing
             #expect(text.contains("CFG scale: 7.1,") && text.contains("Size: 40x24"))
         }
         // The model's own spacing (its config says leading for ddim) is not written.
-        let plain = try pipeline.generate(GenerationRequest(prompt: "x", seed: 1, steps: 2, sampler: .ddim, sigmaSchedule: .default))
+        let plain = try pipeline.generate(
+            GenerationRequest(prompt: "x", seed: 1, steps: 2, sampler: .ddim, sigmaSchedule: .default))
         #expect(plain.parameters[0].timestepSpacing == nil && plain.parameters[0].clipSkip == nil)
         #expect(plain.parameters[0].width == 32 && plain.parameters[0].height == 32)
     }

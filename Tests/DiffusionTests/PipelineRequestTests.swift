@@ -19,15 +19,30 @@ import Testing
 
     @Test func refusesBadRequestsWithAClearMessage() throws {
         let cases: [(GenerationRequest, String)] = [
-            (GenerationRequest(prompt: "x", seed: 1, width: 36, height: 32), "width 36 is not a multiple of 8 (try 32 or 40)"),
-            (GenerationRequest(prompt: "x", seed: 1, width: 32, height: 4), "height 4 is not a multiple of 8 (try 8)"),
+            (
+                GenerationRequest(prompt: "x", seed: 1, width: 36, height: 32),
+                "width 36 is not a multiple of 8 (try 32 or 40)"
+            ),
+            (
+                GenerationRequest(prompt: "x", seed: 1, width: 32, height: 4),
+                "height 4 is not a multiple of 8 (try 8)"
+            ),
             (GenerationRequest(prompt: "x", seed: 1, width: 0), "width 0 is outside 1…4096 pixels"),
-            (GenerationRequest(prompt: "x", seed: 1, width: 100_000), "width 100000 is outside 1…4096 pixels"),
+            (
+                GenerationRequest(prompt: "x", seed: 1, width: 100_000),
+                "width 100000 is outside 1…4096 pixels"
+            ),
             (GenerationRequest(prompt: "x", seed: 1, count: 0), "batch of 0 images is outside 1…64"),
             (GenerationRequest(prompt: "x", seed: 1, count: 65), "batch of 65 images is outside 1…64"),
-            (GenerationRequest(prompt: "x", seed: 1, count: 64, width: 4096, height: 4096), "64 images of 4096×4096 exceed 16 Mpixels per batch"),
+            (
+                GenerationRequest(prompt: "x", seed: 1, count: 64, width: 4096, height: 4096),
+                "64 images of 4096×4096 exceed 16 Mpixels per batch"
+            ),
             (GenerationRequest(prompt: "x", seed: 1, steps: 0), "steps 0 is outside 1…1000"),
-            (GenerationRequest(prompt: "x", seed: 1, guidanceScale: .nan), "guidance scale nan is outside −100…100"),
+            (
+                GenerationRequest(prompt: "x", seed: 1, guidanceScale: .nan),
+                "guidance scale nan is outside −100…100"
+            ),
             (GenerationRequest(prompt: "x", seed: 1, clipSkip: 3), "clip skip 3 is outside 1…2"),
             (GenerationRequest(prompt: "x", seed: 1, sampler: .ddim, sigmaSchedule: .karras), "karras"),
         ]
@@ -53,7 +68,8 @@ import Testing
     @Test func reportsEveryStepWithAPreviewAndStopsWhenTheCallbackThrows() throws {
         let pipeline = try PipelineFixtures.pipeline()
         var seen: [Int] = []
-        let request = GenerationRequest(prompt: "a red circle", seed: 3, count: 2, steps: 4, sampler: .euler, sigmaSchedule: .default)
+        let request = GenerationRequest(
+            prompt: "a red circle", seed: 3, count: 2, steps: 4, sampler: .euler, sigmaSchedule: .default)
         _ = try pipeline.generate(request) { progress in
             seen.append(progress.step)
             #expect(progress.total == 4)
@@ -76,8 +92,14 @@ import Testing
     @Test func eachImageIsItsSeedAlone() throws {
         // Image 1 of a batch seeded 40 is the image a batch of one seeded 41 makes.
         let pipeline = try PipelineFixtures.pipeline()
-        let batch = try pipeline.generate(GenerationRequest(prompt: "a red circle", seed: 40, count: 2, steps: 3, sampler: .eulerAncestral, sigmaSchedule: .default))
-        let alone = try pipeline.generate(GenerationRequest(prompt: "a red circle", seed: 41, steps: 3, sampler: .eulerAncestral, sigmaSchedule: .default))
+        let batch = try pipeline.generate(
+            GenerationRequest(
+                prompt: "a red circle", seed: 40, count: 2, steps: 3, sampler: .eulerAncestral,
+                sigmaSchedule: .default))
+        let alone = try pipeline.generate(
+            GenerationRequest(
+                prompt: "a red circle", seed: 41, steps: 3, sampler: .eulerAncestral, sigmaSchedule: .default)
+        )
         let diff = zip(batch.latents(ofImage: 1), alone.latents).map { abs($0 - $1) }.max() ?? .infinity
         print("image 1 of a batch vs alone: max |Δ latents| = \(diff)")
         #expect(diff <= 1e-4)

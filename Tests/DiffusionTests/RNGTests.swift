@@ -29,7 +29,9 @@ private struct RandnFixture: Decodable {
                 #expect(values.count == expected.count)
                 let difference = maxAbsoluteDifference(values, expected)
                 worst = max(worst, difference)
-                #expect(difference <= Self.tolerance, "seed \(seed), draws \(testCase.draws), draw of \(draw): off by \(difference)")
+                #expect(
+                    difference <= Self.tolerance,
+                    "seed \(seed), draws \(testCase.draws), draw of \(draw): off by \(difference)")
             }
         }
         print("torch randn: largest difference \(worst)")

@@ -1,11 +1,13 @@
 import Testing
+
 @testable import Diffusion
 
 /// Random-weight models for the benchmarks: every tensor the model asks for is made, with the
 /// stated distribution, reproducibly from the seed.
 @Suite struct RandomWeightsTests {
-    static let tinyText = CLIPTextConfig(vocabSize: 300, hiddenSize: 16, intermediateSize: 64, layers: 2, heads: 2,
-                                         maxPositions: 12, activation: .quickGelu, layerNormEpsilon: 1e-5)
+    static let tinyText = CLIPTextConfig(
+        vocabSize: 300, hiddenSize: 16, intermediateSize: 64, layers: 2, heads: 2,
+        maxPositions: 12, activation: .quickGelu, layerNormEpsilon: 1e-5)
 
     @Test func textEncoderRunsAndIsReproducible() throws {
         let ids: [[Int32]] = [[1, 5, 9, 299, 299], [1, 299, 299, 299, 299]]

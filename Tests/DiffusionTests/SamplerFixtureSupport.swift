@@ -12,7 +12,8 @@ enum SamplerFixtures {
         }
         let url = root.appendingPathComponent(relativePath)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw FixtureError("missing fixture \(relativePath): run `python3 scripts/make-sampler-fixtures.py`")
+            throw FixtureError(
+                "missing fixture \(relativePath): run `python3 scripts/make-sampler-fixtures.py`")
         }
         return url
     }
@@ -22,7 +23,9 @@ enum SamplerFixtures {
         let data = try Data(contentsOf: url(relativePath))
         let header = try JSONDecoder().decode(FixtureHeader.self, from: data)
         guard header.format == format else {
-            throw FixtureError("\(relativePath) has format \(header.format ?? "none"), expected \(format): regenerate it with `python3 \(header.generator ?? "scripts/make-sampler-fixtures.py")`")
+            throw FixtureError(
+                "\(relativePath) has format \(header.format ?? "none"), expected \(format): regenerate it with `python3 \(header.generator ?? "scripts/make-sampler-fixtures.py")`"
+            )
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -51,10 +54,14 @@ enum SamplerFixtures {
         guard header.contains("'descr': '<f4'"), header.contains("'fortran_order': False") else {
             throw FixtureError("\(relativePath): expected little-endian float32 in C order, header \(header)")
         }
-        guard let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
+        guard let open = header.range(of: "'shape': ("),
+            let close = header[open.upperBound...].firstIndex(of: ")")
+        else {
             throw FixtureError("\(relativePath): no shape in header \(header)")
         }
-        let shape = header[open.upperBound..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let shape = header[open.upperBound..<close].split(separator: ",").compactMap {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
         let count = shape.reduce(1, *)
         let dataStart = headerStart + headerLength
         guard bytes.count - dataStart == count * 4 else {
@@ -62,7 +69,9 @@ enum SamplerFixtures {
         }
         let values = (0..<count).map { i -> Float in
             let offset = dataStart + 4 * i
-            let bits = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+            let bits =
+                UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+                | UInt32(bytes[offset + 3]) << 24
             return Float(bitPattern: bits)
         }
         return (shape, values)

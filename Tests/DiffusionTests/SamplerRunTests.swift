@@ -29,12 +29,19 @@ private enum JSONValue: Decodable {
 
     init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
     }
 
     var foundation: Any {
@@ -65,38 +72,52 @@ private enum JSONValue: Decodable {
             let made = Result {
                 try Sampler(
                     kind: kind, steps: testCase.steps,
-                    sigmaSchedule: try #require(SigmaScheduleKind(rawValue: testCase.schedule)), spacing: spacing,
+                    sigmaSchedule: try #require(SigmaScheduleKind(rawValue: testCase.schedule)),
+                    spacing: spacing,
                     config: try Self.config(named: testCase.config, files: fixture.fileConfigs))
             }
-            let label = "\(kind) (\(testCase.config)) \(testCase.schedule) \(testCase.resolvedSpacing ?? "-") \(testCase.steps) steps, seeds \(testCase.seeds)"
-            guard let expectedLatents = testCase.latents, let timesteps = testCase.timesteps, let initNoiseSigma = testCase.initNoiseSigma else {
+            let label =
+                "\(kind) (\(testCase.config)) \(testCase.schedule) \(testCase.resolvedSpacing ?? "-") \(testCase.steps) steps, seeds \(testCase.seeds)"
+            guard let expectedLatents = testCase.latents, let timesteps = testCase.timesteps,
+                let initNoiseSigma = testCase.initNoiseSigma
+            else {
                 // diffusers fails on this one: we must refuse it up front.
-                #expect(throws: SamplerError.self, "\(label): diffusers fails with \(testCase.error ?? "?")") { try made.get() }
+                #expect(throws: SamplerError.self, "\(label): diffusers fails with \(testCase.error ?? "?")")
+                { try made.get() }
                 continue
             }
             let sampler = try made.get()
             #expect(sampler.schedule.spacing.rawValue == testCase.resolvedSpacing, "\(label)")
-            let shape = LatentShape(batch: testCase.shape[0], channels: testCase.shape[1], height: testCase.shape[2], width: testCase.shape[3])
+            let shape = LatentShape(
+                batch: testCase.shape[0], channels: testCase.shape[1], height: testCase.shape[2],
+                width: testCase.shape[3])
             var noise = NoiseBatch(rng: .cpu, seeds: testCase.seeds)
             let initial = noise.draw(perImage: shape.perImage)
             let model = FakeDenoiser(shape: shape)
             var calls: [Float] = []
             var reported: [Int] = []
-            let latents = try sampler.sample(initialNoise: initial, shape: shape, noise: &noise, model: { x, t in
-                calls.append(t)
-                return model(x, t)
-            }, progress: { progress in
-                reported.append(progress.step)
-                #expect(progress.total == timesteps.count)
-            })
+            let latents = try sampler.sample(
+                initialNoise: initial, shape: shape, noise: &noise,
+                model: { x, t in
+                    calls.append(t)
+                    return model(x, t)
+                },
+                progress: { progress in
+                    reported.append(progress.step)
+                    #expect(progress.total == timesteps.count)
+                })
             #expect(closeAtFloatPrecision(calls, timesteps), "\(label): model timesteps")
             #expect(reported == Array(1...timesteps.count), "\(label): progress")
-            #expect(closeAtFloatPrecision([sampler.schedule.initNoiseSigma], [initNoiseSigma]), "\(label): init_noise_sigma")
+            #expect(
+                closeAtFloatPrecision([sampler.schedule.initNoiseSigma], [initNoiseSigma]),
+                "\(label): init_noise_sigma")
             #expect(latents.count == expectedLatents.count)
             let scale = expectedLatents.map(abs).max() ?? 1
             let relative = maxAbsoluteDifference(latents, expectedLatents) / scale
             worst = max(worst, relative)
-            #expect(relative <= Self.relativeTolerance, "\(label): final latents off by \(relative) of their largest magnitude")
+            #expect(
+                relative <= Self.relativeTolerance,
+                "\(label): final latents off by \(relative) of their largest magnitude")
         }
         print("sampler runs: largest relative difference \(worst)")
     }
@@ -134,14 +155,19 @@ private enum JSONValue: Decodable {
             try sampler.sample(initialNoise: [0, 0, 0], shape: shape, noise: &noise, model: model)
         }
         #expect(throws: SamplerError.generatorCountMismatch(images: 2, generators: 1)) {
-            try sampler.sample(initialNoise: .init(repeating: 0, count: 32), shape: shape, noise: &noise, model: model)
+            try sampler.sample(
+                initialNoise: .init(repeating: 0, count: 32), shape: shape, noise: &noise, model: model)
         }
         var two = NoiseBatch(rng: .cpu, seed: 1, count: 2)
         #expect(throws: SamplerError.modelOutputSizeMismatch(step: 1, expected: 32, got: 1)) {
-            try sampler.sample(initialNoise: .init(repeating: 0, count: 32), shape: shape, noise: &two, model: { _, _ in [1] })
+            try sampler.sample(
+                initialNoise: .init(repeating: 0, count: 32), shape: shape, noise: &two,
+                model: { _, _ in [1] })
         }
         #expect(throws: SamplerError.invalidShape(LatentShape(batch: 0, height: 2, width: 2))) {
-            try sampler.sample(initialNoise: [], shape: LatentShape(batch: 0, height: 2, width: 2), noise: &two, model: model)
+            try sampler.sample(
+                initialNoise: [], shape: LatentShape(batch: 0, height: 2, width: 2), noise: &two, model: model
+            )
         }
     }
 
@@ -160,9 +186,14 @@ private enum JSONValue: Decodable {
         #expect(try SamplerKind(parsing: "dpmpp_2m") == .dpmpp2M)
         #expect(try RNGKind(parsing: "philox") == .philox)
         #expect(try TimestepSpacing(parsing: "trailing") == .trailing)
-        let error = UnknownChoiceError(option: "sampler", value: "dpm++", choices: ["ddim", "pndm", "euler", "euler_a", "dpmpp_2m", "lms", "heun"])
+        let error = UnknownChoiceError(
+            option: "sampler", value: "dpm++",
+            choices: ["ddim", "pndm", "euler", "euler_a", "dpmpp_2m", "lms", "heun"])
         #expect(throws: error) { try SamplerKind(parsing: "dpm++") }
-        #expect(error.description == "unknown sampler \"dpm++\" (choose one of: ddim, pndm, euler, euler_a, dpmpp_2m, lms, heun)")
+        #expect(
+            error.description
+                == "unknown sampler \"dpm++\" (choose one of: ddim, pndm, euler, euler_a, dpmpp_2m, lms, heun)"
+        )
         #expect(throws: UnknownChoiceError.self) { try SigmaScheduleKind(parsing: "Karras") }
     }
 
@@ -194,10 +225,12 @@ private enum JSONValue: Decodable {
         let model = FakeDenoiser(shape: batch)
         var noise = NoiseBatch(rng: rng, seed: 500, count: 3)
         let all = try sampler.sample(
-            initialNoise: noise.draw(perImage: batch.perImage), shape: batch, noise: &noise, model: { model($0, $1) })
+            initialNoise: noise.draw(perImage: batch.perImage), shape: batch, noise: &noise,
+            model: { model($0, $1) })
         var alone = NoiseBatch(rng: rng, seed: 502, count: 1)
         let third = try sampler.sample(
-            initialNoise: alone.draw(perImage: single.perImage), shape: single, noise: &alone, model: { model($0, $1) })
+            initialNoise: alone.draw(perImage: single.perImage), shape: single, noise: &alone,
+            model: { model($0, $1) })
         #expect(Array(all[(2 * batch.perImage)...]) == third)
     }
 
@@ -210,7 +243,9 @@ private enum JSONValue: Decodable {
         #expect(throws: Stop.self) {
             try sampler.sample(
                 initialNoise: noise.draw(perImage: 16), shape: shape, noise: &noise,
-                model: { x, _ in calls += 1; return x }, progress: { if $0.step == 4 { throw Stop() } })
+                model: { x, _ in
+                    calls += 1; return x
+                }, progress: { if $0.step == 4 { throw Stop() } })
         }
         #expect(calls == 4)
     }

@@ -73,10 +73,16 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
             let kind = try #require(SamplerKind(rawValue: testCase.sampler))
             let sigmaSchedule = try #require(SigmaScheduleKind(rawValue: testCase.schedule))
             let spacing = try testCase.spacing.map { try #require(TimestepSpacing(rawValue: $0)) }
-            let label = "\(kind) \(sigmaSchedule) \(testCase.spacing ?? "default spacing") \(testCase.steps) steps"
-            let made = Result { try SamplerSchedule(kind: kind, steps: testCase.steps, sigmaSchedule: sigmaSchedule, spacing: spacing) }
+            let label =
+                "\(kind) \(sigmaSchedule) \(testCase.spacing ?? "default spacing") \(testCase.steps) steps"
+            let made = Result {
+                try SamplerSchedule(
+                    kind: kind, steps: testCase.steps, sigmaSchedule: sigmaSchedule, spacing: spacing)
+            }
             guard let timesteps = testCase.timesteps else {
-                #expect(throws: SamplerError.self, "\(label): diffusers refuses (\(testCase.error ?? ""))") { try made.get() }
+                #expect(throws: SamplerError.self, "\(label): diffusers refuses (\(testCase.error ?? ""))") {
+                    try made.get()
+                }
                 continue
             }
             if kind == .ddim || kind == .pndm, timesteps.contains(where: { $0 < 0 || $0 >= 1000 }) {
@@ -85,10 +91,15 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
                 continue
             }
             let schedule = try made.get()
-            #expect(closeAtFloatPrecision(schedule.timesteps, timesteps), "\(label): timesteps \(schedule.timesteps) vs \(timesteps)")
-            #expect(closeAtFloatPrecision(schedule.sigmas, testCase.sigmas ?? []), "\(label): sigmas \(schedule.sigmas) vs \(testCase.sigmas ?? [])")
+            #expect(
+                closeAtFloatPrecision(schedule.timesteps, timesteps),
+                "\(label): timesteps \(schedule.timesteps) vs \(timesteps)")
+            #expect(
+                closeAtFloatPrecision(schedule.sigmas, testCase.sigmas ?? []),
+                "\(label): sigmas \(schedule.sigmas) vs \(testCase.sigmas ?? [])")
             if let sigma = testCase.initNoiseSigma {
-                #expect(closeAtFloatPrecision([schedule.initNoiseSigma], [sigma]), "\(label): init_noise_sigma")
+                #expect(
+                    closeAtFloatPrecision([schedule.initNoiseSigma], [sigma]), "\(label): init_noise_sigma")
             }
             compared += 1
         }
@@ -107,14 +118,18 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
             let integers = kind == .ddim || kind == .pndm || kind == .dpmpp2M
             for (index, expected) in sweep.digests.enumerated() {
                 let steps = index + 1
-                let made = Result { try SamplerSchedule(kind: kind, steps: steps, sigmaSchedule: schedule, spacing: spacing) }
+                let made = Result {
+                    try SamplerSchedule(kind: kind, steps: steps, sigmaSchedule: schedule, spacing: spacing)
+                }
                 if expected == "refused" {
                     #expect(throws: SamplerError.self, "\(kind) \(spacing) \(steps) steps") { try made.get() }
                     continue
                 }
                 let timesteps = try made.get().timesteps
-                let text = timesteps.map { integers ? String(Int($0)) : String($0.bitPattern) }.joined(separator: ",")
-                #expect(fnv1a64(text) == expected, "\(kind) \(schedule) \(spacing) \(steps) steps: \(timesteps)")
+                let text = timesteps.map { integers ? String(Int($0)) : String($0.bitPattern) }.joined(
+                    separator: ",")
+                #expect(
+                    fnv1a64(text) == expected, "\(kind) \(schedule) \(spacing) \(steps) steps: \(timesteps)")
                 compared += 1
             }
         }
@@ -130,7 +145,9 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
         var config = SchedulerConfig.sd15
         config.timestepSpacing = .trailing
         #expect(try SamplerSchedule(kind: .euler, steps: 10, config: config).spacing == .trailing)
-        #expect(try SamplerSchedule(kind: .euler, steps: 10, spacing: .leading, config: config).spacing == .leading)
+        #expect(
+            try SamplerSchedule(kind: .euler, steps: 10, spacing: .leading, config: config).spacing
+                == .leading)
     }
 
     @Test func modelCallCounts() throws {
@@ -140,13 +157,23 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
     }
 
     @Test func impossibleRequestsAreClearErrors() {
-        #expect(throws: SamplerError.invalidSteps(0, trainTimesteps: 1000)) { try SamplerSchedule(kind: .euler, steps: 0) }
-        #expect(throws: SamplerError.invalidSteps(1001, trainTimesteps: 1000)) { try SamplerSchedule(kind: .ddim, steps: 1001) }
-        #expect(throws: SamplerError.self) { try SamplerSchedule(kind: .eulerAncestral, steps: 10, sigmaSchedule: .karras) }
-        #expect(throws: SamplerError.self) { try SamplerSchedule(kind: .ddim, steps: 10, sigmaSchedule: .karras) }
+        #expect(throws: SamplerError.invalidSteps(0, trainTimesteps: 1000)) {
+            try SamplerSchedule(kind: .euler, steps: 0)
+        }
+        #expect(throws: SamplerError.invalidSteps(1001, trainTimesteps: 1000)) {
+            try SamplerSchedule(kind: .ddim, steps: 1001)
+        }
+        #expect(throws: SamplerError.self) {
+            try SamplerSchedule(kind: .eulerAncestral, steps: 10, sigmaSchedule: .karras)
+        }
+        #expect(throws: SamplerError.self) {
+            try SamplerSchedule(kind: .ddim, steps: 10, sigmaSchedule: .karras)
+        }
         var vPrediction = SchedulerConfig.sd15
         vPrediction.predictionType = .vPrediction
-        #expect(throws: SamplerError.self) { try SamplerSchedule(kind: .euler, steps: 10, config: vPrediction) }
+        #expect(throws: SamplerError.self) {
+            try SamplerSchedule(kind: .euler, steps: 10, config: vPrediction)
+        }
     }
 
     @Test func schedulerConfigFileIsReadWithItsGaps() throws {
@@ -164,14 +191,22 @@ func closeAtFloatPrecision(_ a: [Float], _ b: [Float]) -> Bool {
         let fixed = try SchedulerConfig(json: Data(outdated.utf8), source: "old.json")
         #expect(fixed.stepsOffset == 1 && fixed.clipSample == false && fixed.className == "DDIMScheduler")
         // Used as loaded, a missing steps_offset is fixed up too; swapped in, the class default holds.
-        let sparse = try SchedulerConfig(json: Data(#"{"_class_name": "PNDMScheduler", "skip_prk_steps": true}"#.utf8), source: "p.json")
+        let sparse = try SchedulerConfig(
+            json: Data(#"{"_class_name": "PNDMScheduler", "skip_prk_steps": true}"#.utf8), source: "p.json")
         #expect(try SamplerSchedule(kind: .pndm, steps: 10, config: sparse).timesteps.first == 901)
         #expect(try SamplerSchedule(kind: .ddim, steps: 10, config: sparse).timesteps.first == 900)
         let bad = #"{"beta_schedule": "sigmoid"}"#
-        #expect(throws: SchedulerConfigError(source: "x.json", key: "beta_schedule", reason: "unsupported value \"sigmoid\"")) {
+        #expect(
+            throws: SchedulerConfigError(
+                source: "x.json", key: "beta_schedule", reason: "unsupported value \"sigmoid\"")
+        ) {
             try SchedulerConfig(json: Data(bad.utf8), source: "x.json")
         }
-        #expect(throws: SchedulerConfigError.self) { try SchedulerConfig(json: Data(#"{"steps_offset": "one"}"#.utf8), source: "x.json") }
-        #expect(throws: SchedulerConfigError.self) { try SchedulerConfig(json: Data("[1]".utf8), source: "x.json") }
+        #expect(throws: SchedulerConfigError.self) {
+            try SchedulerConfig(json: Data(#"{"steps_offset": "one"}"#.utf8), source: "x.json")
+        }
+        #expect(throws: SchedulerConfigError.self) {
+            try SchedulerConfig(json: Data("[1]".utf8), source: "x.json")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Diffusion
 
 /// ShapeScorer against scripts/shapes/score.py on the PNGs of Fixtures/shapes
@@ -18,7 +19,9 @@ struct ShapeScorerTests {
         let solidity: Double
     }
 
-    @Test("every fixture image scores as the Python scorer says (extent and solidity within its 3-decimal rounding)")
+    @Test(
+        "every fixture image scores as the Python scorer says (extent and solidity within its 3-decimal rounding)"
+    )
     func matchesPython() throws {
         let data = try Data(contentsOf: Self.folder.appendingPathComponent("expected.json"))
         let expected = try JSONDecoder().decode([String: Expected].self, from: data)
@@ -32,8 +35,12 @@ struct ShapeScorerTests {
             #expect(got.shape?.rawValue == want.shape, "\(name): \(got)")
             #expect(got.area == want.area, "\(name): \(got)")
             maxDiff = max(maxDiff, abs(got.extent - want.extent), abs(got.solidity - want.solidity))
-            #expect(abs(got.extent - want.extent) <= 0.0005 + 1e-12, "\(name): extent \(got.extent) vs \(want.extent)")
-            #expect(abs(got.solidity - want.solidity) <= 0.0005 + 1e-12, "\(name): solidity \(got.solidity) vs \(want.solidity)")
+            #expect(
+                abs(got.extent - want.extent) <= 0.0005 + 1e-12,
+                "\(name): extent \(got.extent) vs \(want.extent)")
+            #expect(
+                abs(got.solidity - want.solidity) <= 0.0005 + 1e-12,
+                "\(name): solidity \(got.solidity) vs \(want.solidity)")
         }
         print("ShapeScorer vs score.py: max |extent/solidity diff| \(maxDiff) (Python rounds to 3 decimals)")
     }
@@ -51,8 +58,12 @@ struct ShapeScorerTests {
     @Test("convex hull area of pixel corners")
     func hull() {
         typealias P = ShapeScorer.Point
-        #expect(ShapeScorer.convexHullArea([P(x: 0, y: 0), P(x: 1, y: 0), P(x: 0, y: 1), P(x: 1, y: 1)]) == 1)
-        #expect(ShapeScorer.convexHullArea([P(x: 0, y: 0), P(x: 4, y: 0), P(x: 0, y: 3), P(x: 2, y: 0), P(x: 1, y: 1)]) == 6)
+        #expect(
+            ShapeScorer.convexHullArea([P(x: 0, y: 0), P(x: 1, y: 0), P(x: 0, y: 1), P(x: 1, y: 1)]) == 1)
+        #expect(
+            ShapeScorer.convexHullArea([
+                P(x: 0, y: 0), P(x: 4, y: 0), P(x: 0, y: 3), P(x: 2, y: 0), P(x: 1, y: 1),
+            ]) == 6)
         #expect(ShapeScorer.convexHullArea([P(x: 0, y: 0), P(x: 1, y: 1), P(x: 2, y: 2)]) == 0)
     }
 

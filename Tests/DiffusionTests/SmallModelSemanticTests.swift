@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Diffusion
 
 /// The bundled model, models/sdfarm-shapes, run through the Swift pipeline at its native 64×64:
@@ -19,20 +20,24 @@ struct SmallModelSemanticTests {
     static let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("models/sdfarm-shapes").path
 
-    static let cases: [(prompt: String, colour: PaletteColour, shape: ShapeKind, background: PaletteColour)] = [
-        ("a blue star on a white background", .blue, .star, .white),
-        ("a yellow square on a black background", .yellow, .square, .black),
-        ("a green circle on a purple background", .green, .circle, .purple),
-    ]
+    static let cases: [(prompt: String, colour: PaletteColour, shape: ShapeKind, background: PaletteColour)] =
+        [
+            ("a blue star on a white background", .blue, .star, .white),
+            ("a yellow square on a black background", .yellow, .square, .black),
+            ("a green circle on a purple background", .green, .circle, .purple),
+        ]
 
     /// Enabled now: the single file (no configs: width-32 text encoder, factor-4 VAE, heads and
     /// scaling factor all detected from shapes) must render what the folder renders.
     @Test("the folder and the single file load and give the same 64×64 image", .timeLimit(.minutes(2)))
     func layoutsAgree() async throws {
-        let request = GenerationRequest(prompt: Self.cases[0].prompt, seed: 0, width: 64, height: 64, steps: 4, guidanceScale: 6)
+        let request = GenerationRequest(
+            prompt: Self.cases[0].prompt, seed: 0, width: 64, height: 64, steps: 4, guidanceScale: 6)
         let (folder, single) = try await offCooperativePool {
-            (try StableDiffusionPipeline(loading: Self.model).generate(request).images[0],
-             try StableDiffusionPipeline(loading: Self.model + ".safetensors").generate(request).images[0])
+            (
+                try StableDiffusionPipeline(loading: Self.model).generate(request).images[0],
+                try StableDiffusionPipeline(loading: Self.model + ".safetensors").generate(request).images[0]
+            )
         }
         #expect(folder.width == 64 && folder.height == 64)
         let maxDiff = zip(folder.pixels, single.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 0

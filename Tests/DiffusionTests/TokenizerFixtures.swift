@@ -26,7 +26,8 @@ struct TokenizerFixture: Decodable {
         let fixture = try JSONDecoder().decode(TokenizerFixture.self, from: Data(contentsOf: url))
         guard fixture.magic == "sdfarm-tokenizer-fixtures", fixture.version == 1 else {
             throw TokenizerError(
-                file: url.path, "unexpected fixture \(fixture.magic) v\(fixture.version): "
+                file: url.path,
+                "unexpected fixture \(fixture.magic) v\(fixture.version): "
                     + "regenerate with python3 scripts/make-tokenizer-fixtures.py")
         }
         return fixture

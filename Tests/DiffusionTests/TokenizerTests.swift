@@ -26,9 +26,13 @@ import Testing
             let ids = tokenizer.encode(item.prompt)
             if ids != item.ids { full.append((item.prompt, item.ids, ids)) }
             let input = tokenizer.inputIDs(item.prompt)
-            if let expected = item.input_ids, input != expected { padded.append((item.prompt, expected, input)) }
+            if let expected = item.input_ids, input != expected {
+                padded.append((item.prompt, expected, input))
+            }
         }
-        print("tokenizer: \(fixture.cases.count) prompts, \(full.count) differ (full), \(padded.count) differ (77 positions)")
+        print(
+            "tokenizer: \(fixture.cases.count) prompts, \(full.count) differ (full), \(padded.count) differ (77 positions)"
+        )
         #expect(full.isEmpty, "\(full.count) prompts differ:\n\(describeMismatches(full))")
         #expect(padded.isEmpty, "\(padded.count) padded prompts differ:\n\(describeMismatches(padded))")
     }
@@ -50,10 +54,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
-            at: TokenizerFixture.folder.appendingPathComponent("tiny"), to: root.appendingPathComponent("tokenizer"))
+            at: TokenizerFixture.folder.appendingPathComponent("tiny"),
+            to: root.appendingPathComponent("tokenizer"))
         #expect(try CLIPTokenizer.forModel(at: root).vocabulary.count == 2_514)
         // A single-file checkpoint (no tokenizer folder) uses the bundled vocabulary.
-        #expect(try CLIPTokenizer.forModel(at: root.appendingPathComponent("model.safetensors")).vocabulary.count == 49_408)
+        #expect(
+            try CLIPTokenizer.forModel(at: root.appendingPathComponent("model.safetensors")).vocabulary.count
+                == 49_408)
     }
 
     @Test func longPromptsAreCutToSeventySevenPositions() throws {

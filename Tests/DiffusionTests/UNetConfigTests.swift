@@ -10,7 +10,8 @@ import Testing
 
     @Test func sd15ConfigReadsAsDiffusersMeansIt() throws {
         // The SD 1.5 release's unet/config.json (the keys that matter).
-        let config = try parse("""
+        let config = try parse(
+            """
             {"_class_name": "UNet2DConditionModel", "act_fn": "silu", "attention_head_dim": 8,
              "block_out_channels": [320, 640, 1280, 1280], "center_input_sample": false, "cross_attention_dim": 768,
              "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
@@ -28,7 +29,8 @@ import Testing
     }
 
     @Test func perLevelListsAndNumAttentionHeads() throws {
-        let config = try parse("""
+        let config = try parse(
+            """
             {"block_out_channels": [32, 64], "down_block_types": ["CrossAttnDownBlock2D", "DownBlock2D"],
              "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D"], "attention_head_dim": [2, 4],
              "num_attention_heads": [4, 8], "transformer_layers_per_block": [1, 2], "layers_per_block": 1,
@@ -45,7 +47,10 @@ import Testing
         (#"{"class_embed_type": "timestep"}"#, "class_embed_type"),
         (#"{"addition_embed_type": "text_time"}"#, "addition_embed_type"),
         (#"{"mid_block_type": "UNetMidBlock2DSimpleCrossAttn"}"#, "mid_block_type"),
-        (#"{"down_block_types": ["SimpleCrossAttnDownBlock2D", "DownBlock2D", "DownBlock2D", "DownBlock2D"]}"#, "SimpleCrossAttnDownBlock2D"),
+        (
+            #"{"down_block_types": ["SimpleCrossAttnDownBlock2D", "DownBlock2D", "DownBlock2D", "DownBlock2D"]}"#,
+            "SimpleCrossAttnDownBlock2D"
+        ),
         (#"{"block_out_channels": [320, 640]}"#, "down_block_types"),
         (#"{"attention_head_dim": [8, 8]}"#, "attention_head_dim"),
         (#"{"norm_num_groups": 24}"#, "norm_num_groups"),

@@ -20,8 +20,10 @@ enum UNetFixtures {
     static func golden(_ name: String) throws -> SafetensorsFile {
         let file = try SafetensorsFile(path: path("\(name)-golden.safetensors"))
         guard file.metadata["format"] == format, file.metadata["version"] == version else {
-            throw UNetError(file.path, "golden format \(file.metadata["format"] ?? "?") v\(file.metadata["version"] ?? "?"), "
-                            + "expected \(format) v\(version): \(regenerate)")
+            throw UNetError(
+                file.path,
+                "golden format \(file.metadata["format"] ?? "?") v\(file.metadata["version"] ?? "?"), "
+                    + "expected \(format) v\(version): \(regenerate)")
         }
         return file
     }
@@ -29,7 +31,8 @@ enum UNetFixtures {
     /// The cases ("8x8", "12x10", …) a golden file holds.
     static func cases(_ golden: SafetensorsFile) -> [String] {
         guard let json = golden.metadata["cases"], let data = json.data(using: .utf8),
-              let cases = try? JSONDecoder().decode([String].self, from: data) else { return [] }
+            let cases = try? JSONDecoder().decode([String].self, from: data)
+        else { return [] }
         return cases
     }
 

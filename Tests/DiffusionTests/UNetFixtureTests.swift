@@ -20,7 +20,8 @@ import Testing
             var observed: [(String, Tensor)] = []
             let eps = try model.predictNoise(
                 sample: golden.tensor("\(c).sample"), timesteps: golden.tensor("\(c).timesteps").scalars,
-                context: golden.tensor("\(c).context"), backend: CPUBackend()) { observed.append(($0, $1)) }
+                context: golden.tensor("\(c).context"), backend: CPUBackend()
+            ) { observed.append(($0, $1)) }
             for (stage, tensor) in observed {
                 let expected = try golden.tensor("\(c).\(stage)")
                 let diff = tensor.maxAbsDifference(expected)
@@ -44,10 +45,12 @@ extension UNetFixtureTests {
         let golden = try UNetFixtures.golden("sd1-tiny")
         let sample = try golden.tensor("12x10.sample"), context = try golden.tensor("12x10.context")
         let timesteps = try golden.tensor("12x10.timesteps").scalars
-        let both = try model.predictNoise(sample: sample, timesteps: timesteps, context: context, backend: CPUBackend())
+        let both = try model.predictNoise(
+            sample: sample, timesteps: timesteps, context: context, backend: CPUBackend())
         for i in 0..<2 {
-            let one = try model.predictNoise(sample: slice(sample, i), timesteps: [timesteps[i]], context: slice(context, i),
-                                             backend: CPUBackend())
+            let one = try model.predictNoise(
+                sample: slice(sample, i), timesteps: [timesteps[i]], context: slice(context, i),
+                backend: CPUBackend())
             let diff = one.maxAbsDifference(slice(both, i))
             print("U-Net batch item \(i) alone vs in the batch: max difference \(diff)")
             #expect(diff <= 1e-5)
@@ -58,24 +61,43 @@ extension UNetFixtureTests {
         let model = try UNetFixtures.folderModel("sd1-tiny")
         let backend = CPUBackend()
         let sample = Tensor(zeros: [2, 4, 8, 8]), context = Tensor(zeros: [2, 7, 20])
-        #expect(throws: UNetError.self) { try model.predictNoise(sample: Tensor(zeros: [2, 3, 8, 8]), timesteps: [1], context: context, backend: backend) }
-        #expect(throws: UNetError.self) { try model.predictNoise(sample: sample, timesteps: [1, 2, 3], context: context, backend: backend) }
-        #expect(throws: UNetError.self) { try model.predictNoise(sample: sample, timesteps: [1], context: Tensor(zeros: [1, 7, 20]), backend: backend) }
-        #expect(throws: UNetError.self) { try model.predictNoise(sample: sample, timesteps: [1], context: Tensor(zeros: [2, 7, 16]), backend: backend) }
-        #expect(throws: UNetError.self) { try model.predictNoise(sample: sample, timesteps: [.nan], context: context, backend: backend) }
-        #expect(throws: UNetError.self) { try model.predictNoise(sample: Tensor(zeros: [1, 4, 2000, 8]), timesteps: [1], context: context, backend: backend) }
+        #expect(throws: UNetError.self) {
+            try model.predictNoise(
+                sample: Tensor(zeros: [2, 3, 8, 8]), timesteps: [1], context: context, backend: backend)
+        }
+        #expect(throws: UNetError.self) {
+            try model.predictNoise(sample: sample, timesteps: [1, 2, 3], context: context, backend: backend)
+        }
+        #expect(throws: UNetError.self) {
+            try model.predictNoise(
+                sample: sample, timesteps: [1], context: Tensor(zeros: [1, 7, 20]), backend: backend)
+        }
+        #expect(throws: UNetError.self) {
+            try model.predictNoise(
+                sample: sample, timesteps: [1], context: Tensor(zeros: [2, 7, 16]), backend: backend)
+        }
+        #expect(throws: UNetError.self) {
+            try model.predictNoise(sample: sample, timesteps: [.nan], context: context, backend: backend)
+        }
+        #expect(throws: UNetError.self) {
+            try model.predictNoise(
+                sample: Tensor(zeros: [1, 4, 2000, 8]), timesteps: [1], context: context, backend: backend)
+        }
     }
 
     @Test func wrongParameterShapeNamesTheTensor() throws {
         let config = try UNetConfig(contentsOf: UNetFixtures.path("sd1-tiny/unet/config.json"))
-        let weights = try SafetensorsFile(path: UNetFixtures.path("sd1-tiny/unet/diffusion_pytorch_model.safetensors"))
+        let weights = try SafetensorsFile(
+            path: UNetFixtures.path("sd1-tiny/unet/diffusion_pytorch_model.safetensors"))
         var wrong = config
         wrong.crossAttentionDim = [24, 24, 24]
         do {
             _ = try UNet2DConditionModel(config: wrong, source: "fixture") { try weights.tensor($0) }
             Issue.record("a 20-wide to_k accepted as 24-wide")
         } catch let error as UNetError {
-            #expect(error.description.contains("down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight"), "\(error)")
+            #expect(
+                error.description.contains(
+                    "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight"), "\(error)")
         }
     }
 
@@ -103,9 +125,12 @@ extension UNetFixtureTests {
         for c in UNetFixtures.cases(golden) {
             let (sample, context) = (try golden.tensor("\(c).sample"), try golden.tensor("\(c).context"))
             let timesteps = try golden.tensor("\(c).timesteps").scalars
-            let a = try single.predictNoise(sample: sample, timesteps: timesteps, context: context, backend: CPUBackend())
-            let b = try folder.predictNoise(sample: sample, timesteps: timesteps, context: context, backend: CPUBackend())
-            #expect(a.maxAbsDifference(b) == 0, "\(c): single file and folder differ by \(a.maxAbsDifference(b))")
+            let a = try single.predictNoise(
+                sample: sample, timesteps: timesteps, context: context, backend: CPUBackend())
+            let b = try folder.predictNoise(
+                sample: sample, timesteps: timesteps, context: context, backend: CPUBackend())
+            #expect(
+                a.maxAbsDifference(b) == 0, "\(c): single file and folder differ by \(a.maxAbsDifference(b))")
             let diff = a.maxAbsDifference(try golden.tensor("\(c).eps"))
             print("U-Net sd1-tiny single file \(c) eps: max |ours − diffusers| = \(diff)")
             #expect(diff <= Self.tolerance)
@@ -114,7 +139,8 @@ extension UNetFixtureTests {
 
     /// Loading through `WeightSource` finds what the checkpoint lacks and what it has too much of.
     @Test func auditFindsMissingAndUnexpectedTensors() throws {
-        let file = try SafetensorsFile(path: UNetFixtures.path("sd1-tiny/unet/diffusion_pytorch_model.safetensors"))
+        let file = try SafetensorsFile(
+            path: UNetFixtures.path("sd1-tiny/unet/diffusion_pytorch_model.safetensors"))
         let weights = WeightSource(file: file)
         let config = try UNetConfig(contentsOf: UNetFixtures.path("sd1-tiny/unet/config.json"))
         let clean = WeightLoader(weights, mode: .audit)
@@ -127,7 +153,9 @@ extension UNetFixtureTests {
         let audit = WeightLoader(weights, mode: .audit)
         _ = try UNet2DConditionModel(config: fewer, loader: audit)
         try audit.finish()
-        #expect(audit.problems.contains(.unexpected("down_blocks.0.resnets.1.conv1.weight")), "\(audit.problems.prefix(5))")
+        #expect(
+            audit.problems.contains(.unexpected("down_blocks.0.resnets.1.conv1.weight")),
+            "\(audit.problems.prefix(5))")
         #expect(throws: CheckpointError.self) { try UNet2DConditionModel(config: fewer, weights: weights) }
     }
 }

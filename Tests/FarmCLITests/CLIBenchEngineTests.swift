@@ -17,7 +17,8 @@ struct CLIBenchEngineTests {
     }
 
     @Test func readsTheScriptsJSONWholeOrInPart() throws {
-        let full = try Self.write("""
+        let full = try Self.write(
+            """
             {"reference": "PyTorch 2.15.0 (diffusers/transformers, float32)", "threads": 2, "machine": "x86_64",
              "text_encoder": {"seconds": 0.25, "flops": 26.6e9, "peak_mib": 1259},
              "unet": [{"size": 256, "latent": 32, "seconds": 2.0, "flops": 3.6e11, "peak_mib": 4300},
@@ -53,13 +54,16 @@ struct CLIBenchEngineTests {
 
     @Test func rowShowsBothSidesAndTheTimeRatio() throws {
         let measured = BenchMeasurement(seconds: 3.5, flops: 1.4e12, profile: [])
-        let reference = try JSONDecoder().decode(EngineBenchReference.Figure.self,
-                                                 from: Data(#"{"size": 512, "seconds": 7.0, "flops": 1.4e12, "peak_mib": 4900}"#.utf8))
-        let row = EngineBenchRow(stage: .unetStep(size: 512), measured: measured, peakMiB: 4100, reference: reference)
+        let reference = try JSONDecoder().decode(
+            EngineBenchReference.Figure.self,
+            from: Data(#"{"size": 512, "seconds": 7.0, "flops": 1.4e12, "peak_mib": 4900}"#.utf8))
+        let row = EngineBenchRow(
+            stage: .unetStep(size: 512), measured: measured, peakMiB: 4100, reference: reference)
         let line = row.formatted(withReference: true)
         #expect(line.hasPrefix("U-Net step    512², batch 2 "))
         let numbers = line.split(separator: " ").compactMap { Double($0) }
-        #expect(numbers == [2, 1400.0, 3.5, 400.0, 4100, 7.0, 200.0, 4900, 0.5])  // "batch 2", then the figures
+        // "batch 2", then the figures
+        #expect(numbers == [2, 1400.0, 3.5, 400.0, 4100, 7.0, 200.0, 4900, 0.5])
         let alone = EngineBenchRow(stage: .textEncoder, measured: measured, peakMiB: 500, reference: nil)
         #expect(alone.formatted(withReference: true).hasSuffix("–        –         –       –"))
         #expect(!alone.formatted(withReference: false).contains("–"))

@@ -21,12 +21,15 @@ struct CLIJobFollowerTests {
         let job = try await first.submit(3)
         let log = Log()
         let follower = JobFollower(
-            address: first.address, token: LoopbackFarm.clientToken, firstBackoff: .milliseconds(50), maxBackoff: .milliseconds(200))
+            address: first.address, token: LoopbackFarm.clientToken, firstBackoff: .milliseconds(50),
+            maxBackoff: .milliseconds(200))
         let following = Task {
             try await follower.follow(
                 job, timeout: 120,
                 onEvent: { event in if case .job = event { log.jobEvents.withLock { $0 += 1 } } },
-                onReconnect: { reason, delay in log.reconnects.withLock { $0.append(JobFollower.reconnectLine(reason, delay)) } })
+                onReconnect: { reason, delay in
+                    log.reconnects.withLock { $0.append(JobFollower.reconnectLine(reason, delay)) }
+                })
         }
         try await first.farm.eventually("the watch to start") { log.jobEvents.withLock { $0 } >= 1 }
         // The coordinator stops; the follower announces that it reconnects, and keeps trying.
@@ -40,15 +43,20 @@ struct CLIJobFollowerTests {
         guard case .finished(let final) = outcome else { Issue.record("still running: \(outcome)"); return }
         #expect(final.id == job && final.state == "cancelled")
         let lines = log.reconnects.withLock { $0 }
-        #expect(lines.allSatisfy { $0.contains("127.0.0.1:\(first.port)") && $0.contains("reconnecting in") }, "\(lines)")
+        #expect(
+            lines.allSatisfy { $0.contains("127.0.0.1:\(first.port)") && $0.contains("reconnecting in") },
+            "\(lines)")
         await second.stop()
         await restarted.cleanUp()
     }
 
     @Test func aCoordinatorThatWasNeverReachedStillFailsAtOnce() async throws {
-        let follower = JobFollower(address: HostPort(host: "127.0.0.1", port: 1), token: LoopbackFarm.clientToken)
+        let follower = JobFollower(
+            address: HostPort(host: "127.0.0.1", port: 1), token: LoopbackFarm.clientToken)
         await #expect(throws: CLIError.self) {
-            _ = try await follower.follow(1, onEvent: { _ in }, onReconnect: { _, _ in Issue.record("retried an address that never answered") })
+            _ = try await follower.follow(
+                1, onEvent: { _ in },
+                onReconnect: { _, _ in Issue.record("retried an address that never answered") })
         }
     }
 
@@ -58,12 +66,17 @@ struct CLIJobFollowerTests {
         _ = try await farm.client { conn in try await conn.cancel(job) }
         let follower = JobFollower(address: farm.address, token: LoopbackFarm.clientToken)
         for _ in 0..<5 {
-            let outcome = try await follower.follow(job, timeout: 0, onEvent: { _ in }, onReconnect: { _, _ in })
-            guard case .finished(let final) = outcome else { Issue.record("a finished job reported as still running"); break }
+            let outcome = try await follower.follow(
+                job, timeout: 0, onEvent: { _ in }, onReconnect: { _, _ in })
+            guard case .finished(let final) = outcome else {
+                Issue.record("a finished job reported as still running"); break
+            }
             #expect(final.state == "cancelled")
         }
         let running = try await farm.submit(1)
-        #expect(try await follower.follow(running, timeout: 0, onEvent: { _ in }, onReconnect: { _, _ in }) == .stillRunning)
+        #expect(
+            try await follower.follow(running, timeout: 0, onEvent: { _ in }, onReconnect: { _, _ in })
+                == .stillRunning)
         await farm.stop()
         await farm.farm.cleanUp()
     }
@@ -72,15 +85,21 @@ struct CLIJobFollowerTests {
         let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
         let follower = JobFollower(address: farm.address, token: LoopbackFarm.clientToken)
         var messages: [String] = []
-        do { _ = try await follower.follow(999, onEvent: { _ in }, onReconnect: { _, _ in }) } catch { messages.append("\(error)") }
+        do { _ = try await follower.follow(999, onEvent: { _ in }, onReconnect: { _, _ in }) } catch {
+            messages.append("\(error)")
+        }
         for request in 0..<2 {
             do {
-                _ = try await farm.client { conn in request == 0 ? try await conn.cancel(999) : try await conn.job(999) }
+                _ = try await farm.client { conn in
+                    request == 0 ? try await conn.cancel(999) : try await conn.job(999)
+                }
             } catch let error as FarmClientError {
                 messages.append(ClientOptions.jobError(error, job: 999).description)
             }
         }
-        #expect(messages == Array(repeating: "no job 999 on the coordinator (sdfarm jobs lists the jobs)", count: 3))
+        #expect(
+            messages
+                == Array(repeating: "no job 999 on the coordinator (sdfarm jobs lists the jobs)", count: 3))
         await farm.stop()
         await farm.farm.cleanUp()
     }

@@ -22,7 +22,9 @@ struct CLIOptionsTests {
         #expect(DeviceOption(argument: "cpu")?.refusal == nil)
         let cuda = DeviceOption(argument: "cuda:1")
         #expect(cuda == .cuda(1))
-        #expect(cuda?.refusal == "--device cuda:1: this build has no CUDA backend yet; run the worker with --device cpu")
+        #expect(
+            cuda?.refusal
+                == "--device cuda:1: this build has no CUDA backend yet; run the worker with --device cpu")
         #expect(DeviceOption(argument: "metal") == nil)
         #expect(DeviceOption(argument: "cuda:-1") == nil)
     }
@@ -46,14 +48,21 @@ struct CLIOptionsTests {
         let export = try ResultExport(directory: dir)
         let settings = #"{"model":"tiny","steps":3}"#
         try export.write(
-            .init(index: 7, prompt: "a \"red\" circle", negative: "", seed: UInt64.max, settings: settings, state: "done", sha256: "ab", worker: "w1", error: nil),
+            .init(
+                index: 7, prompt: "a \"red\" circle", negative: "", seed: UInt64.max, settings: settings,
+                state: "done", sha256: "ab", worker: "w1", error: nil),
             png: [1, 2, 3])
         try export.write(
-            .init(index: 8, prompt: "x", negative: "blur", seed: 3, settings: settings, state: "failed", sha256: nil, worker: nil, error: "boom"),
+            .init(
+                index: 8, prompt: "x", negative: "blur", seed: 3, settings: settings, state: "failed",
+                sha256: nil, worker: nil, error: "boom"),
             png: nil)
         try export.close()
-        #expect(FileManager.default.contents(atPath: "\(dir)/000007-18446744073709551615.png") == Data([1, 2, 3]))
-        let lines = String(decoding: FileManager.default.contents(atPath: "\(dir)/manifest.jsonl")!, as: UTF8.self).split(separator: "\n")
+        #expect(
+            FileManager.default.contents(atPath: "\(dir)/000007-18446744073709551615.png") == Data([1, 2, 3]))
+        let lines = String(
+            decoding: FileManager.default.contents(atPath: "\(dir)/manifest.jsonl")!, as: UTF8.self
+        ).split(separator: "\n")
         #expect(lines.count == 2)
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
         #expect(first["file"] as? String == "000007-18446744073709551615.png")

@@ -29,7 +29,10 @@ struct CLIRenderTests {
         let rgb: [UInt8] = [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]
         let lines = HalfBlockPreview.render(rgb: rgb, width: 2, height: 2)
         #expect(lines.count == 1)
-        #expect(lines[0] == "\u{1B}[38;2;255;0;0m\u{1B}[48;2;0;0;255m▀\u{1B}[38;2;0;255;0m\u{1B}[48;2;255;255;255m▀\u{1B}[0m")
+        #expect(
+            lines[0]
+                == "\u{1B}[38;2;255;0;0m\u{1B}[48;2;0;0;255m▀\u{1B}[38;2;0;255;0m\u{1B}[48;2;255;255;255m▀\u{1B}[0m"
+        )
         #expect(HalfBlockPreview.render(rgb: [1, 2], width: 2, height: 2).isEmpty)
         // Scaled down to the column limit.
         let big = [UInt8](repeating: 9, count: 64 * 64 * 3)

@@ -12,13 +12,19 @@ struct CLIStatusTextTests {
     static func status() -> StatusView {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let record = JobRecord(
-            id: JobID(7), owner: "me", priority: 0, state: .active, settings: "{}", createdAt: now, updatedAt: now, finishedAt: nil,
+            id: JobID(7), owner: "me", priority: 0, state: .active, settings: "{}", createdAt: now,
+            updatedAt: now, finishedAt: nil,
             progress: JobProgress(total: 100, queued: 40, leased: 10, done: 45, failed: 5, cancelled: 0))
-        return StatusView(StatusReply(FarmStatus(
-            workers: [
-                .init(id: "w1", name: "w1", state: "active", device: "cpu", loadedModel: "tiny", models: ["tiny"], jobs: [7], itemsInHand: 4, imagesDone: 45, imagesPerMinute: 12.5)
-            ],
-            jobs: [.init(record: record, waiting: nil, imagesPerMinute: 10)])))
+        return StatusView(
+            StatusReply(
+                FarmStatus(
+                    workers: [
+                        .init(
+                            id: "w1", name: "w1", state: "active", device: "cpu", loadedModel: "tiny",
+                            models: ["tiny"], jobs: [7], itemsInHand: 4, imagesDone: 45, imagesPerMinute: 12.5
+                        )
+                    ],
+                    jobs: [.init(record: record, waiting: nil, imagesPerMinute: 10)])))
     }
 
     @Test func tablesShowProgressRateAndETA() {

@@ -101,7 +101,8 @@ struct CLISubmitFileTests {
 
     @Test func longFilesAreStreamedAcrossChunkBoundaries() throws {
         // 20 000 lines of ~60 bytes: more than one 1 MiB chunk.
-        let text = (0..<20_000).map { "prompt number \($0) with some padding to make it longer" }.joined(separator: "\n")
+        let text = (0..<20_000).map { "prompt number \($0) with some padding to make it longer" }.joined(
+            separator: "\n")
         let path = try Self.file("txt", text)
         defer { unlink(path) }
         var reader = try PromptFileReader(path: path)
@@ -114,7 +115,8 @@ struct CLISubmitFileTests {
     }
 
     @Test func itemsAreNumberedLineByLineThenSeedBySeed() throws {
-        var expander = ItemExpander(defaults: GenerationDefaults(model: "tiny", seeds: 2, seed: 100), jobBaseSeed: 5)
+        var expander = ItemExpander(
+            defaults: GenerationDefaults(model: "tiny", seeds: 2, seed: 100), jobBaseSeed: 5)
         let a = try expander.expand(PromptRecord(line: 1, prompt: "a"))
         var bRecord = PromptRecord(line: 2, prompt: "b")
         bRecord.seed = UInt64.max - 2

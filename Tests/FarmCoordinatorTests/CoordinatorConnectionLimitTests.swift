@@ -20,7 +20,8 @@ struct CoordinatorConnectionLimitTests {
     }
 
     @Test func theConnectionAfterThePerAddressCapIsRefusedWithAnErrorFrame() async throws {
-        let farm = try await LoopbackFarm(farm: try await FarmHarness.make(), limits: Self.limits { $0.maxConnectionsPerAddress = 4 })
+        let farm = try await LoopbackFarm(
+            farm: try await FarmHarness.make(), limits: Self.limits { $0.maxConnectionsPerAddress = 4 })
         var peers: [RawPeer] = []
         for _ in 0..<4 {
             let p = try await RawPeer.connect(port: farm.port)
@@ -36,7 +37,9 @@ struct CoordinatorConnectionLimitTests {
         for p in peers { #expect(p.channel.isActive) }
         // A slot comes back when a connection ends.
         await peers.removeLast().close()
-        try await farm.farm.eventually("the slot is free") { farm.session.gate.openConnections(from: "127.0.0.1") == 3 }
+        try await farm.farm.eventually("the slot is free") {
+            farm.session.gate.openConnections(from: "127.0.0.1") == 3
+        }
         _ = try await farm.client { try await $0.status() }
         for p in peers { await p.close() }
         await extra.close()
@@ -45,24 +48,32 @@ struct CoordinatorConnectionLimitTests {
     }
 
     @Test func anAddressWithRepeatedFailedHandshakesIsRefusedForAWhile() async throws {
-        let farm = try await LoopbackFarm(farm: try await FarmHarness.make(), limits: Self.limits { $0.failuresBeforeLockout = 2 })
+        let farm = try await LoopbackFarm(
+            farm: try await FarmHarness.make(), limits: Self.limits { $0.failuresBeforeLockout = 2 })
         let wrong = Array("not-the-right-token-at-all".utf8)
         for _ in 0..<2 {
-            await #expect(throws: FarmClientError.self) { try await farm.client(token: wrong) { _ = try await $0.status() } }
+            await #expect(throws: FarmClientError.self) {
+                try await farm.client(token: wrong) { _ = try await $0.status() }
+            }
         }
         // Now even the right token is refused from this address, before any proof is checked.
-        let error = await #expect(throws: FarmClientError.self) { try await farm.client { _ = try await $0.status() } }
+        let error = await #expect(throws: FarmClientError.self) {
+            try await farm.client { _ = try await $0.status() }
+        }
         #expect(error?.description.contains("failed handshakes") == true)
         await farm.stop()
         await farm.farm.cleanUp()
     }
 
     static func item(_ i: Int, prompt: Int, _ farm: LoopbackFarm) -> SubmitItems.Item {
-        SubmitItems.Item(prompt: String(repeating: "p", count: prompt) + " \(i)", negative: "", seed: UInt64(i), spec: farm.farm.key)
+        SubmitItems.Item(
+            prompt: String(repeating: "p", count: prompt) + " \(i)", negative: "", seed: UInt64(i),
+            spec: farm.farm.key)
     }
 
     @Test func aSubmissionOverTheBufferCapIsRefusedWithAClearErrorAndItsMemoryIsReturned() async throws {
-        let farm = try await LoopbackFarm(farm: try await FarmHarness.make(), limits: Self.limits { $0.maxBufferedSubmitBytes = 64 * 1024 })
+        let farm = try await LoopbackFarm(
+            farm: try await FarmHarness.make(), limits: Self.limits { $0.maxBufferedSubmitBytes = 64 * 1024 })
         try await farm.client { conn in
             try await conn.beginSubmit(priority: 0, owner: "tester", settings: "{}")
             for i in 0..<200 { try await conn.submit(Self.item(i, prompt: 1000, farm)) }
@@ -84,10 +95,14 @@ struct CoordinatorConnectionLimitTests {
         try await farm.client { conn in
             try await conn.beginSubmit(priority: 0, owner: "tester", settings: "{}")
             // More than one chunk's worth, so the first chunk reaches the coordinator.
-            for i in 0..<(WireLimits.maxSubmitItemsPerFrame + 1) { try await conn.submit(Self.item(i, prompt: 10, farm)) }
+            for i in 0..<(WireLimits.maxSubmitItemsPerFrame + 1) {
+                try await conn.submit(Self.item(i, prompt: 10, farm))
+            }
             try await farm.farm.eventually("the first chunk is held") { farm.session.submitBuffers.held > 0 }
         }
-        try await farm.farm.eventually("the buffer is returned after the close") { farm.session.submitBuffers.held == 0 }
+        try await farm.farm.eventually("the buffer is returned after the close") {
+            farm.session.submitBuffers.held == 0
+        }
         #expect(try await farm.farm.store.jobs(JobFilter()).isEmpty)
         await farm.stop()
         await farm.farm.cleanUp()

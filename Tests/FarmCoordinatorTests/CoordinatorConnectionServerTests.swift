@@ -10,7 +10,9 @@ import Testing
 struct CoordinatorConnectionServerTests {
     /// Lines in, lines out: a peer that sends "bad" makes its handler throw.
     static func start(group: EventLoopGroup) async throws -> ConnectionServer<ByteBuffer, ByteBuffer> {
-        try await ConnectionServer<ByteBuffer, ByteBuffer>.bind(host: "127.0.0.1", port: 0, group: group, logger: Logger(label: "test")) { channel in
+        try await ConnectionServer<ByteBuffer, ByteBuffer>.bind(
+            host: "127.0.0.1", port: 0, group: group, logger: Logger(label: "test")
+        ) { channel in
             channel.eventLoop.makeCompletedFuture {
                 try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
             }
@@ -28,9 +30,13 @@ struct CoordinatorConnectionServerTests {
         }
     }
 
-    static func client(port: Int, group: EventLoopGroup) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+    static func client(port: Int, group: EventLoopGroup) async throws -> NIOAsyncChannel<
+        ByteBuffer, ByteBuffer
+    > {
         try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port) { channel in
-            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
         }
     }
 

@@ -26,7 +26,9 @@ struct CoordinatorDiskWireTests {
         try await farm.farm.eventually("rendering") { engine.waitingCount == 1 }
         disk.free = 0
         engine.release()
-        try await farm.farm.eventually("results deferred over the wire") { await farm.farm.core.metrics().resultsDeferred >= 4 }
+        try await farm.farm.eventually("results deferred over the wire") {
+            await farm.farm.core.metrics().resultsDeferred >= 4
+        }
         #expect(try await farm.farm.job(JobID(job)).progress.done == 0)
         #expect(try w.agent.outbox.pending().count == 2)
         let summary = try await farm.client { conn in try await conn.job(job) }
@@ -66,7 +68,8 @@ struct CoordinatorDiskWireTests {
 
     @Test func aClientRequestTheStoreFailsIsCountedAndShown() async throws {
         let faulty = Box<FaultyStore>()
-        let farm = try await LoopbackFarm(farm: try await FarmHarness.make(wrap: { faulty.set(FaultyStore($0)) }))
+        let farm = try await LoopbackFarm(
+            farm: try await FarmHarness.make(wrap: { faulty.set(FaultyStore($0)) }))
         faulty.value.mode = .readOnly
         await #expect(throws: FarmClientError.self) { _ = try await farm.submit(2) }
         let metrics = await farm.farm.core.metrics()

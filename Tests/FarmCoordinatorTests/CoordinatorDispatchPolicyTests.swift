@@ -7,8 +7,10 @@ import Testing
 @Suite("Coordinator: dispatch policy")
 struct CoordinatorDispatchPolicyTests {
     let policy = DispatchPolicy()
-    let sd15 = RenderSettings(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5)
-    let tiny = RenderSettings(model: "tiny", width: 64, height: 64, steps: 4, sampler: "ddim", schedule: "default", cfg: 5)
+    let sd15 = RenderSettings(
+        model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5)
+    let tiny = RenderSettings(
+        model: "tiny", width: 64, height: 64, steps: 4, sampler: "ddim", schedule: "default", cfg: 5)
 
     @Test func batchesUpToTheWorkersLimitAndCredit() {
         let plan = policy.plan(
@@ -27,7 +29,8 @@ struct CoordinatorDispatchPolicyTests {
     }
 
     @Test func busyHoldersAreToldApartFromNoHolder() {
-        let plan = policy.plan(offers: [], queue: [.init(key: sd15, queued: 3, priority: 0)], connectedModels: ["sd15"])
+        let plan = policy.plan(
+            offers: [], queue: [.init(key: sd15, queued: 3, priority: 0)], connectedModels: ["sd15"])
         #expect(plan.waiting[sd15] == .workersBusy)
     }
 
@@ -36,7 +39,9 @@ struct CoordinatorDispatchPolicyTests {
             .init(worker: "a-cold", credit: 2, batchLimit: 2, models: ["sd15", "tiny"], loadedModel: "tiny"),
             .init(worker: "b-warm", credit: 2, batchLimit: 2, models: ["sd15"], loadedModel: "sd15"),
         ]
-        let plan = policy.plan(offers: offers, queue: [.init(key: sd15, queued: 2, priority: 0)], connectedModels: ["sd15", "tiny"])
+        let plan = policy.plan(
+            offers: offers, queue: [.init(key: sd15, queued: 2, priority: 0)],
+            connectedModels: ["sd15", "tiny"])
         #expect(plan.assignments == [.init(worker: "b-warm", key: sd15, count: 2)])
     }
 
@@ -80,25 +85,38 @@ struct CoordinatorDispatchPolicyTests {
         let text = sd15.batchKey
         #expect(RenderSettings(batchKey: text) == sd15)
         #expect(RenderSettings(batchKey: "not json") == nil)
-        let other = RenderSettings(model: "sd15", width: 512, height: 512, steps: 21, sampler: "euler", schedule: "default", cfg: 7.5)
+        let other = RenderSettings(
+            model: "sd15", width: 512, height: 512, steps: 21, sampler: "euler", schedule: "default", cfg: 7.5
+        )
         #expect(other.batchKey != text)
     }
 
     @Test func batchKeyExtrasAreCanonicalAndOldKeysReadBackEqual() throws {
         // A key stored before extras existed.
-        let old = #"{"cfg":7.5,"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#
+        let old =
+            #"{"cfg":7.5,"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#
         let plain = try #require(RenderSettings(batchKey: old))
         #expect(plain.extras.isEmpty)
         #expect(plain.batchKey == old)
         // The default generator is not written: the key of plain settings is unchanged.
-        #expect(RenderSettings(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, rng: "cpu").batchKey == old)
-        let a = RenderSettings(model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default", cfg: 7.5, rng: "philox", timestepSpacing: "trailing")
-        #expect(a.batchKey == #"{"cfg":7.5,"extra":{"rng":"philox","timestep_spacing":"trailing"},"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#)
+        #expect(
+            RenderSettings(
+                model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default",
+                cfg: 7.5, rng: "cpu"
+            ).batchKey == old)
+        let a = RenderSettings(
+            model: "sd15", width: 512, height: 512, steps: 20, sampler: "euler", schedule: "default",
+            cfg: 7.5, rng: "philox", timestepSpacing: "trailing")
+        #expect(
+            a.batchKey
+                == #"{"cfg":7.5,"extra":{"rng":"philox","timestep_spacing":"trailing"},"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#
+        )
         #expect(RenderSettings(batchKey: a.batchKey) == a)
     }
 
     @Test func aStoredKeyWithASettingThisVersionDoesNotKnowIsNotReadAsPlainSettings() {
-        let future = #"{"cfg":7.5,"extra":{"clip_skip":"2"},"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#
+        let future =
+            #"{"cfg":7.5,"extra":{"clip_skip":"2"},"height":512,"model":"sd15","sampler":"euler","schedule":"default","steps":20,"width":512}"#
         #expect(RenderSettings(batchKey: future) == nil)
     }
 }

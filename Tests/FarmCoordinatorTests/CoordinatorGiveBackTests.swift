@@ -17,9 +17,12 @@ struct CoordinatorGiveBackTests {
         defer { Task { await farm.cleanUp() } }
         let job = try await farm.submit(2)
         let link = RecordingLink()
-        let connection = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
+        let connection = try await farm.core.workerConnected(
+            id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
         let core = farm.core
-        faulty.value.onClaim { await core.workerDisconnected(id: "w", connection: connection, reason: "cut mid-claim") }
+        faulty.value.onClaim {
+            await core.workerDisconnected(id: "w", connection: connection, reason: "cut mid-claim")
+        }
         await farm.core.workerCredit(id: "w", items: 2)
         #expect(link.batches.isEmpty)
         for item in try await farm.store.items(ItemFilter(job: job)) {
@@ -35,7 +38,8 @@ struct CoordinatorGiveBackTests {
         defer { Task { await farm.cleanUp() } }
         let job = try await farm.submit(2)
         let link = RecordingLink()
-        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
+        _ = try await farm.core.workerConnected(
+            id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
         await farm.core.workerCredit(id: "w", items: 2)
         let batch = try #require(link.batches.first)
         // Heartbeats every 10 s and ticks every second, well past claim + 4 × TTL.
@@ -50,7 +54,9 @@ struct CoordinatorGiveBackTests {
             await farm.core.workerHeartbeat(id: "w")
         }
         #expect(await farm.core.metrics().leaseExpiries == 2)
-        let cancelled = link.sent.flatMap { command -> [LeaseRef] in if case .cancel(let refs) = command { refs } else { [] } }
+        let cancelled = link.sent.flatMap { command -> [LeaseRef] in
+            if case .cancel(let refs) = command { refs } else { [] }
+        }
         #expect(Set(cancelled) == Set(batch.items.map(\.lease)))
         for item in try await farm.store.items(ItemFilter(job: job)) {
             #expect(item.attempt == 2)
@@ -62,7 +68,8 @@ struct CoordinatorGiveBackTests {
         defer { Task { await farm.cleanUp() } }
         let job = try await farm.submit(2)
         let link = RecordingLink()
-        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
+        _ = try await farm.core.workerConnected(
+            id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
         await farm.core.workerCredit(id: "w", items: 2)
         #expect(link.batches.first?.items.count == 2)
         // No heartbeat for longer than the timeout: the worker is dropped and its items are
@@ -96,7 +103,8 @@ struct CoordinatorDispatchBlockTests {
             items: [SubmittedItem(prompt: "other", negativePrompt: "", seed: 1, key: other)]
         ).job
         let link = RecordingLink()
-        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
+        _ = try await farm.core.workerConnected(
+            id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
         await farm.core.workerCredit(id: "w", items: 2)
         let batch = try #require(link.batches.first)
         #expect(batch.key == other)
@@ -108,16 +116,20 @@ struct CoordinatorDispatchBlockTests {
         let farm = try await FarmHarness.make()
         let job = try await farm.submit(8)
         let bad = RecordingLink(), good = RecordingLink()
-        _ = try await farm.core.workerConnected(id: "bad", name: "bad", capabilities: farm.capabilities(maxBatch: 4), link: bad)
+        _ = try await farm.core.workerConnected(
+            id: "bad", name: "bad", capabilities: farm.capabilities(maxBatch: 4), link: bad)
         await farm.core.workerCredit(id: "bad", items: 3)
         for item in try #require(bad.batches.first).items {
-            await farm.core.workerFailure(id: "bad", lease: item.lease, cause: .worker, message: "NaN in the U-Net")
+            await farm.core.workerFailure(
+                id: "bad", lease: item.lease, cause: .worker, message: "NaN in the U-Net")
         }
-        _ = try await farm.core.workerConnected(id: "good", name: "good", capabilities: farm.capabilities(maxBatch: 1), link: good)
+        _ = try await farm.core.workerConnected(
+            id: "good", name: "good", capabilities: farm.capabilities(maxBatch: 1), link: good)
         await farm.core.workerCredit(id: "good", items: 1)
         let first = try #require(good.batches.first?.items.first)
         await farm.core.workerResult(
-            id: "good", lease: first.lease, png: StoredResult(sha256: String(repeating: "ab", count: 32), size: 1, location: "x"),
+            id: "good", lease: first.lease,
+            png: StoredResult(sha256: String(repeating: "ab", count: 32), size: 1, location: "x"),
             latents: nil)
         #expect(try await farm.store.blockedWorkers(job: job).map(\.worker) == ["bad"])
 
@@ -126,7 +138,8 @@ struct CoordinatorDispatchBlockTests {
         let again = try await farm.restarted()
         defer { Task { await again.cleanUp() } }
         let link = RecordingLink()
-        _ = try await again.core.workerConnected(id: "bad", name: "bad", capabilities: again.capabilities(maxBatch: 4), link: link)
+        _ = try await again.core.workerConnected(
+            id: "bad", name: "bad", capabilities: again.capabilities(maxBatch: 4), link: link)
         await again.core.workerCredit(id: "bad", items: 4)
         #expect(link.batches.isEmpty)
         let why = await again.core.summary(of: try await again.job(job)).waiting
@@ -138,13 +151,19 @@ struct CoordinatorDispatchBlockTests {
 
     @Test func thePolicySkipsPairsRuledOut() {
         let policy = DispatchPolicy()
-        let a = RenderSettings(model: "m", width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
+        let a = RenderSettings(
+            model: "m", width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
         var b = a
         b.steps = 4
         let offers = [DispatchPolicy.Offer(worker: "w", credit: 2, batchLimit: 2, models: ["m"])]
-        let queue = [DispatchPolicy.Waiting(key: a, queued: 6, priority: 0), DispatchPolicy.Waiting(key: b, queued: 1, priority: 0)]
-        #expect(policy.plan(offers: offers, queue: queue, connectedModels: ["m"]).assignments.map(\.key) == [a])
-        let plan = policy.plan(offers: offers, queue: queue, connectedModels: ["m"], cannotServe: [.init(worker: "w", key: a)])
+        let queue = [
+            DispatchPolicy.Waiting(key: a, queued: 6, priority: 0),
+            DispatchPolicy.Waiting(key: b, queued: 1, priority: 0),
+        ]
+        #expect(
+            policy.plan(offers: offers, queue: queue, connectedModels: ["m"]).assignments.map(\.key) == [a])
+        let plan = policy.plan(
+            offers: offers, queue: queue, connectedModels: ["m"], cannotServe: [.init(worker: "w", key: a)])
         #expect(plan.assignments == [DispatchPolicy.Assignment(worker: "w", key: b, count: 1)])
     }
 }

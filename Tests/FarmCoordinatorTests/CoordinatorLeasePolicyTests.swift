@@ -45,10 +45,16 @@ struct CoordinatorLeasePolicyTests {
         let claimed = Date(timeIntervalSince1970: 1000)
         let ttl: TimeInterval = 100
         // A heartbeat 50 s in: now + ttl.
-        #expect(policy.renewedExpiry(claimedAt: claimed, ttl: ttl, current: claimed + 100, now: claimed + 50) == claimed + 150)
+        #expect(
+            policy.renewedExpiry(claimedAt: claimed, ttl: ttl, current: claimed + 100, now: claimed + 50)
+                == claimed + 150)
         // Late in the lease's life: capped at claimedAt + 4 × ttl.
-        #expect(policy.renewedExpiry(claimedAt: claimed, ttl: ttl, current: claimed + 350, now: claimed + 380) == claimed + 400)
+        #expect(
+            policy.renewedExpiry(claimedAt: claimed, ttl: ttl, current: claimed + 350, now: claimed + 380)
+                == claimed + 400)
         // Never shortens a lease.
-        #expect(policy.renewedExpiry(claimedAt: claimed, ttl: ttl, current: claimed + 450, now: claimed + 10) == claimed + 450)
+        #expect(
+            policy.renewedExpiry(claimedAt: claimed, ttl: ttl, current: claimed + 450, now: claimed + 10)
+                == claimed + 450)
     }
 }

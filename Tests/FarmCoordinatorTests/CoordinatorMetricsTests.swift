@@ -17,7 +17,9 @@ struct CoordinatorMetricsTests {
         m.leaseExpiries = 2
         m.previewsDropped = 40
         m.workersByState = ["idle": 1, "active": 2]
-        m.workers = ["gpu-1": .init(imagesDone: 20, imagesPerMinute: 12.5), "odd \"name\"\n": .init(imagesDone: 10)]
+        m.workers = [
+            "gpu-1": .init(imagesDone: 20, imagesPerMinute: 12.5), "odd \"name\"\n": .init(imagesDone: 10),
+        ]
         return m
     }
 

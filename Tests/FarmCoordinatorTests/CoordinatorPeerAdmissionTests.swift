@@ -15,9 +15,14 @@ struct CoordinatorPeerAdmissionTests {
     }
 
     @Test func theConnectionAfterTheCapFromOneAddressIsRefusedAndOthersAreNot() {
-        var a = PeerAdmission(limits: limits { $0.maxConnectionsPerAddress = 3; $0.handshakeBurst = 100 })
+        var a = PeerAdmission(
+            limits: limits {
+                $0.maxConnectionsPerAddress = 3; $0.handshakeBurst = 100
+            })
         for _ in 0..<3 { #expect(a.connect("10.0.0.1", now: t0) == .admit) }
-        guard case .refuse(let why) = a.connect("10.0.0.1", now: t0) else { Issue.record("fourth connection admitted"); return }
+        guard case .refuse(let why) = a.connect("10.0.0.1", now: t0) else {
+            Issue.record("fourth connection admitted"); return
+        }
         #expect(why.contains("10.0.0.1"))
         #expect(a.connect("10.0.0.2", now: t0) == .admit)
         a.closed("10.0.0.1")
@@ -35,7 +40,10 @@ struct CoordinatorPeerAdmissionTests {
     }
 
     @Test func handshakesPerAddressAreRateLimited() {
-        var a = PeerAdmission(limits: limits { $0.handshakeBurst = 5; $0.handshakesPerSecond = 2 })
+        var a = PeerAdmission(
+            limits: limits {
+                $0.handshakeBurst = 5; $0.handshakesPerSecond = 2
+            })
         for _ in 0..<5 {
             #expect(a.connect("10.0.0.1", now: t0) == .admit)
             a.closed("10.0.0.1")
@@ -58,14 +66,19 @@ struct CoordinatorPeerAdmissionTests {
         #expect(a.connect("10.0.0.1", now: t0) == .admit)
         #expect(a.failure("10.0.0.1", now: t0).lockedOut)
         #expect(a.lockedOut("10.0.0.1", now: t0) == .seconds(60))
-        guard case .refuse(let why) = a.connect("10.0.0.1", now: t0 + .seconds(1)) else { Issue.record("locked-out address admitted"); return }
+        guard case .refuse(let why) = a.connect("10.0.0.1", now: t0 + .seconds(1)) else {
+            Issue.record("locked-out address admitted"); return
+        }
         #expect(why.contains("failed handshakes"))
         #expect(a.connect("10.0.0.2", now: t0 + .seconds(1)) == .admit)
         #expect(a.connect("10.0.0.1", now: t0 + .seconds(61)) == .admit)
     }
 
     @Test func failuresAreForgottenAfterAQuietWhile() {
-        var a = PeerAdmission(limits: limits { $0.failureDelay = .milliseconds(100); $0.failureMemory = .seconds(60) })
+        var a = PeerAdmission(
+            limits: limits {
+                $0.failureDelay = .milliseconds(100); $0.failureMemory = .seconds(60)
+            })
         _ = a.failed("10.0.0.1", now: t0)
         _ = a.failed("10.0.0.1", now: t0)
         #expect(a.failureCount("10.0.0.1") == 2)

@@ -41,7 +41,8 @@ struct CoordinatorPreAuthTests {
         // A wrong proof: refused, and still nothing that proves the server's token.
         try await peer.send(HandshakeProof(clientProof: [UInt8](repeating: 7, count: 32)).frame())
         #expect(await peer.closed(within: 15))
-        #expect(!peer.bytes.contains(run: serverProof), "a peer with a wrong proof was sent the server's proof")
+        #expect(
+            !peer.bytes.contains(run: serverProof), "a peer with a wrong proof was sent the server's proof")
         let error = try #require(peer.frames.last)
         #expect(try ErrorMessage.decode(frame: error).code == .authenticationFailed)
         await peer.close()

@@ -8,7 +8,10 @@ struct CoordinatorProgressTests {
     @Test func mailboxKeepsTheLatestPerKeyAndCountsDrops() {
         var box = LatestMailbox<String, Int>()
         #expect(box.isEmpty)
-        let first = [box.offer(1, for: "w1"), box.offer(10, for: "w2"), box.offer(2, for: "w1"), box.offer(3, for: "w1")]
+        let first = [
+            box.offer(1, for: "w1"), box.offer(10, for: "w2"), box.offer(2, for: "w1"),
+            box.offer(3, for: "w1"),
+        ]
         #expect(first == [false, false, true, true])
         #expect(box.dropped == 2)
         let taken = box.takeAll()

@@ -93,7 +93,9 @@ struct CoordinatorResultStoreTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try ResultStore(dataDirectory: dir)
         #expect(throws: ResultStoreError.self) { try store.path(sha256: "../../etc/passwd", kind: .png) }
-        #expect(throws: ResultStoreError.self) { try store.path(sha256: String(repeating: "A", count: 64), kind: .png) }
+        #expect(throws: ResultStoreError.self) {
+            try store.path(sha256: String(repeating: "A", count: 64), kind: .png)
+        }
         // A crash mid-upload leaves a temporary file; reopening the store removes it.
         let upload = try store.beginUpload(kind: .png)
         try upload.append([1, 2, 3])

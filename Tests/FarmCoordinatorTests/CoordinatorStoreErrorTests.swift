@@ -28,7 +28,8 @@ struct CoordinatorStoreErrorTests {
         // A heartbeat whose renewal fails is counted too, and nothing crashes or hangs.
         faulty.value.mode = .healthy
         let link = RecordingLink()
-        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
+        _ = try await farm.core.workerConnected(
+            id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
         await farm.core.workerCredit(id: "w", items: 2)
         #expect(link.batches.count == 1)
         faulty.value.mode = .down
@@ -45,7 +46,8 @@ struct CoordinatorStoreErrorTests {
         defer { Task { await farm.cleanUp() } }
         let job = try await farm.submit(2)
         let link = RecordingLink()
-        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
+        _ = try await farm.core.workerConnected(
+            id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
         faulty.value.mode = .readOnly
         await farm.core.workerCredit(id: "w", items: 2)
         #expect(link.batches.isEmpty)
@@ -80,7 +82,8 @@ struct CoordinatorStoreErrorTests {
             store: faulty.value, results: farm.core.results, clock: farm.clock, config: config,
             logger: Logger(label: "test") { _ in lines })
         _ = try await farm.submit(2)
-        _ = try await core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: RecordingLink())
+        _ = try await core.workerConnected(
+            id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: RecordingLink())
         faulty.value.mode = .readOnly
         await core.workerCredit(id: "w", items: 2)
         // Four ticks a second for ten seconds.
@@ -104,7 +107,8 @@ struct CoordinatorStoreErrorTests {
         defer { Task { await farm.cleanUp() } }
         _ = try await farm.submit(2)
         let link = RecordingLink()
-        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
+        _ = try await farm.core.workerConnected(
+            id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 2), link: link)
         await farm.core.workerCredit(id: "w", items: 2)
         let leases = try #require(link.batches.first).items.map(\.lease)
         let png = StoredResult(sha256: String(repeating: "cd", count: 32), size: 1, location: "x")

@@ -26,7 +26,9 @@ struct CoordinatorStoreOpeningTests {
         #expect(error?.kind == .connection)
         #expect(slept.value == [0.5, 1, 2, 4, 8, 10])
         #expect(capture.lines.count == 6)
-        #expect(capture.lines.first?.hasPrefix("waiting for the job store (attempt 1, retrying in 0.5 s)") == true)
+        #expect(
+            capture.lines.first?.hasPrefix("waiting for the job store (attempt 1, retrying in 0.5 s)") == true
+        )
     }
 
     @Test func otherFailuresEndAtOnce() async throws {
@@ -34,7 +36,9 @@ struct CoordinatorStoreOpeningTests {
         let slept = Box<Int>()
         _ = slept.set(0)
         await #expect(throws: StoreError.self) {
-            _ = try await StoreOpening.open(sqlite, wait: 60, logger: Logger(label: "test")) { _ in _ = slept.set(slept.value + 1) }
+            _ = try await StoreOpening.open(sqlite, wait: 60, logger: Logger(label: "test")) { _ in
+                _ = slept.set(slept.value + 1)
+            }
         }
         #expect(slept.value == 0)
     }

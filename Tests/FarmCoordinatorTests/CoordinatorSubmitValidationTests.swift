@@ -12,7 +12,8 @@ struct CoordinatorSubmitValidationTests {
     @Test func aBadItemIsRefusedAndNothingIsStored() async throws {
         let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
         let k = farm.farm.key
-        let good = RenderSettings(model: k.model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
+        let good = RenderSettings(
+            model: k.model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
         var bad: [(RenderSettings, String)] = []
         var spec = good
         spec.cfg = -1
@@ -35,7 +36,8 @@ struct CoordinatorSubmitValidationTests {
                     return try await conn.commit().jobID
                 }
             }
-            #expect(error?.description.contains("item 1: \(expected)") == true, "\(String(describing: error))")
+            #expect(
+                error?.description.contains("item 1: \(expected)") == true, "\(String(describing: error))")
         }
         #expect(try await farm.client { try await $0.status().jobs }.isEmpty)
         await farm.stop()

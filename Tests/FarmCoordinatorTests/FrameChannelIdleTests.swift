@@ -20,7 +20,9 @@ struct FrameChannelIdleTests {
         let accepting = Task {
             try await server.executeThenClose { inbound in
                 for try await connection in inbound {
-                    Task { try? await connection.executeThenClose { frames, _ in for try await _ in frames {} } }
+                    Task {
+                        try? await connection.executeThenClose { frames, _ in for try await _ in frames {} }
+                    }
                 }
             }
         }

@@ -15,10 +15,12 @@ struct CLICoordinatorDataTests {
     @Test func aCoordinatorThatCannotListenCreatesNothing() async throws {
         let dir = try FarmProcessTests.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (holder, port) = try await FarmProcessTests.startCoordinator(dir: dir, name: "holder", database: [])
+        let (holder, port) = try await FarmProcessTests.startCoordinator(
+            dir: dir, name: "holder", database: [])
         defer { holder.stop() }
         let (status, output) = try await SdfarmProcess.run(
-            "second", ["coordinator", "--listen", "127.0.0.1:\(port)", "--data", "\(dir)/second-data"], logDirectory: dir)
+            "second", ["coordinator", "--listen", "127.0.0.1:\(port)", "--data", "\(dir)/second-data"],
+            logDirectory: dir)
         #expect(status != 0)
         #expect(output.contains("cannot listen on 127.0.0.1:\(port)"), "\(output)")
         #expect(!output.contains("created token file"), "\(output)")
@@ -28,8 +30,9 @@ struct CLICoordinatorDataTests {
     @Test func theDataFolderAndItsFilesArePrivate() async throws {
         let dir = try FarmProcessTests.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let p = try SdfarmProcess("private", ["coordinator", "--listen", "127.0.0.1:0", "--data", "\(dir)/data"], logDirectory: dir,
-                                  environment: ["SDFARM_DATABASE_URL": ""])
+        let p = try SdfarmProcess(
+            "private", ["coordinator", "--listen", "127.0.0.1:0", "--data", "\(dir)/data"], logDirectory: dir,
+            environment: ["SDFARM_DATABASE_URL": ""])
         defer { p.stop() }
         try await FarmHarness.eventually("the coordinator to listen", every: .milliseconds(50)) {
             guard p.isRunning else { throw HarnessTimeout(what: "coordinator exited: \(p.output)") }
@@ -44,15 +47,22 @@ struct CLICoordinatorDataTests {
     @Test func anExistingDataFolderIsMadePrivateOnlyWhenItIsSdfarms() throws {
         let base = NSTemporaryDirectory() + "sdfarm-data-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: base) }
-        for (name, contents) in [("empty", [String]()), ("old", ["sdfarm.sqlite", "token"]), ("shared", ["notes.txt"])] {
-            try FileManager.default.createDirectory(atPath: "\(base)/\(name)", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-            for file in contents { _ = FileManager.default.createFile(atPath: "\(base)/\(name)/\(file)", contents: nil) }
+        for (name, contents) in [
+            ("empty", [String]()), ("old", ["sdfarm.sqlite", "token"]), ("shared", ["notes.txt"]),
+        ] {
+            try FileManager.default.createDirectory(
+                atPath: "\(base)/\(name)", withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o755])
+            for file in contents {
+                _ = FileManager.default.createFile(atPath: "\(base)/\(name)/\(file)", contents: nil)
+            }
         }
         #expect(try CoordinatorData.secure("\(base)/empty") == nil)
         #expect(Self.mode("\(base)/empty") == 0o700)
         #expect(try CoordinatorData.secure("\(base)/old") == nil)
         #expect(Self.mode("\(base)/old") == 0o700)
-        #expect(try CoordinatorData.secure("\(base)/shared")?.contains("run chmod 700 \(base)/shared") == true)
+        #expect(
+            try CoordinatorData.secure("\(base)/shared")?.contains("run chmod 700 \(base)/shared") == true)
         #expect(Self.mode("\(base)/shared") == 0o755)
         #expect(try CoordinatorData.secure("\(base)/new/data") == nil)
         #expect(Self.mode("\(base)/new/data") == 0o700)
@@ -61,25 +71,32 @@ struct CLICoordinatorDataTests {
     @Test func resultsForAnUnknownJobCreateNoFolder() async throws {
         let dir = try FarmProcessTests.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (coordinator, port) = try await FarmProcessTests.startCoordinator(dir: dir, name: "coordinator", database: [])
+        let (coordinator, port) = try await FarmProcessTests.startCoordinator(
+            dir: dir, name: "coordinator", database: [])
         defer { coordinator.stop() }
         let client = ["--coordinator", "127.0.0.1:\(port)", "--token-file", "\(dir)/token"]
-        let (status, output) = try await SdfarmProcess.run("results", ["results", "999", "--out", "\(dir)/out"] + client, logDirectory: dir)
+        let (status, output) = try await SdfarmProcess.run(
+            "results", ["results", "999", "--out", "\(dir)/out"] + client, logDirectory: dir)
         #expect(status != 0)
         #expect(output.contains("no job 999 on the coordinator"), "\(output)")
-        #expect(!FileManager.default.fileExists(atPath: "\(dir)/out"), "results created its folder for a job that does not exist")
+        #expect(
+            !FileManager.default.fileExists(atPath: "\(dir)/out"),
+            "results created its folder for a job that does not exist")
         var lines: [String] = []
         for command in ["cancel", "wait", "watch", "pause"] {
-            let (status, output) = try await SdfarmProcess.run(command, [command, "999"] + client, logDirectory: dir)
+            let (status, output) = try await SdfarmProcess.run(
+                command, [command, "999"] + client, logDirectory: dir)
             #expect(status != 0)
             lines.append(output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        #expect(Set(lines) == ["Error: no job 999 on the coordinator (sdfarm jobs lists the jobs)"], "\(lines)")
+        #expect(
+            Set(lines) == ["Error: no job 999 on the coordinator (sdfarm jobs lists the jobs)"], "\(lines)")
     }
 
     @Test func jobAndWorkerArgumentsHaveHelp() {
         let commands: [any ParsableCommand.Type] = [
-            WaitCommand.self, WatchCommand.self, ResultsCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, RetryCommand.self,
+            WaitCommand.self, WatchCommand.self, ResultsCommand.self, CancelCommand.self, PauseCommand.self,
+            ResumeCommand.self, RetryCommand.self,
         ]
         for command in commands {
             #expect(command.helpMessage().contains("The job id"), "\(command)")

@@ -1,21 +1,21 @@
 import FarmStore
 import Foundation
-
-@testable import FarmTesting
-
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
 
-@testable import FarmCoordinator
-@testable import FarmWorker
 @testable import FarmCLI
+@testable import FarmCoordinator
+@testable import FarmTesting
+@testable import FarmWorker
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Results the coordinator cannot take now — its result disk is below the reserve or
 /// failing, its job store is down — stay in the workers' outboxes and are sent again; nobody
 /// is blamed, nothing is rendered twice, and the farm carries on by itself (issue 13, 1 and 6).
-@Suite("Coordinator: results held while the coordinator cannot take them", .serialized, .timeLimit(.minutes(2)))
+@Suite(
+    "Coordinator: results held while the coordinator cannot take them", .serialized, .timeLimit(.minutes(2)))
 struct CoordinatorResultHoldTests {
     static func config(free: FakeFreeSpace) -> CoordinatorConfig {
         var config = CoordinatorConfig.forTests(free: free)
@@ -41,7 +41,9 @@ struct CoordinatorResultHoldTests {
         disk.free = 10 << 20
         engineA.release()
         engineB.release()
-        try await farm.eventually("results deferred again and again") { await farm.core.metrics().resultsDeferred >= 12 }
+        try await farm.eventually("results deferred again and again") {
+            await farm.core.metrics().resultsDeferred >= 12
+        }
         let held = try await farm.job(job)
         #expect(held.progress.done == 0)
         #expect(held.progress.leased == 8)
@@ -87,7 +89,8 @@ struct CoordinatorResultHoldTests {
 
     @Test func resultsDuringADatabaseOutageAreResentAndNeverRenderedTwice() async throws {
         let faulty = Box<FaultyStore>()
-        let farm = try await FarmHarness.make(config: Self.config(free: FakeFreeSpace(1 << 40)), wrap: { faulty.set(FaultyStore($0)) })
+        let farm = try await FarmHarness.make(
+            config: Self.config(free: FakeFreeSpace(1 << 40)), wrap: { faulty.set(FaultyStore($0)) })
         defer { Task { await farm.cleanUp() } }
         let engine = FakeEngine()
         engine.hold()
@@ -131,12 +134,15 @@ struct CoordinatorResultHoldTests {
         defer { Task { await farm.cleanUp() } }
         let job = try await farm.submit(8)
         let a = RecordingLink(), b = RecordingLink(), good = RecordingLink()
-        _ = try await farm.core.workerConnected(id: "a", name: "a", capabilities: farm.capabilities(maxBatch: 2), link: a)
-        _ = try await farm.core.workerConnected(id: "b", name: "b", capabilities: farm.capabilities(maxBatch: 2), link: b)
+        _ = try await farm.core.workerConnected(
+            id: "a", name: "a", capabilities: farm.capabilities(maxBatch: 2), link: a)
+        _ = try await farm.core.workerConnected(
+            id: "b", name: "b", capabilities: farm.capabilities(maxBatch: 2), link: b)
         await farm.core.workerCredit(id: "a", items: 2)
         await farm.core.workerCredit(id: "b", items: 2)
         // Three ENOSPC each, as the probe of issue 13 saw them.
-        let enospc = ResultStoreError(.io(operation: "write", errno: ENOSPC), path: farm.core.results.root + "/tmp/x.png")
+        let enospc = ResultStoreError(
+            .io(operation: "write", errno: ENOSPC), path: farm.core.results.root + "/tmp/x.png")
         for (id, link) in [(WorkerID("a"), a), (WorkerID("b"), b)] {
             let leases = try #require(link.batches.first).items.map(\.lease)
             for lease in leases + [leases[0]] {
@@ -145,7 +151,8 @@ struct CoordinatorResultHoldTests {
             #expect(link.sent.filter { if case .resultRetryLater = $0 { true } else { false } }.count == 3)
         }
         // Held: no new work, and status says why.
-        _ = try await farm.core.workerConnected(id: "good", name: "good", capabilities: farm.capabilities(maxBatch: 2), link: good)
+        _ = try await farm.core.workerConnected(
+            id: "good", name: "good", capabilities: farm.capabilities(maxBatch: 2), link: good)
         await farm.core.workerCredit(id: "good", items: 2)
         #expect(good.batches.isEmpty)
         let why = try #require(await farm.core.summary(of: try await farm.job(job)).waiting)
@@ -159,7 +166,8 @@ struct CoordinatorResultHoldTests {
         let batch = try #require(good.batches.first)
         for item in batch.items {
             await farm.core.workerResult(
-                id: "good", lease: item.lease, png: StoredResult(sha256: String(repeating: "ab", count: 32), size: 1, location: "x"),
+                id: "good", lease: item.lease,
+                png: StoredResult(sha256: String(repeating: "ab", count: 32), size: 1, location: "x"),
                 latents: nil)
         }
         #expect(try await farm.store.blockedWorkers(job: job).isEmpty)
@@ -167,7 +175,9 @@ struct CoordinatorResultHoldTests {
             #expect(try await farm.store.failures(of: item.id).isEmpty)
             #expect(item.attempt == 1)
         }
-        #expect(try await farm.job(job).progress.leased == 4, "a's and b's results still count as theirs to deliver")
+        #expect(
+            try await farm.job(job).progress.leased == 4,
+            "a's and b's results still count as theirs to deliver")
     }
 
     @Test func aDeferredResultNobodyResendsStopsHoldingItsItem() async throws {
@@ -177,7 +187,8 @@ struct CoordinatorResultHoldTests {
         defer { Task { await farm.cleanUp() } }
         let job = try await farm.submit(1)
         let link = RecordingLink()
-        _ = try await farm.core.workerConnected(id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 1), link: link)
+        _ = try await farm.core.workerConnected(
+            id: "w", name: "w", capabilities: farm.capabilities(maxBatch: 1), link: link)
         await farm.core.workerCredit(id: "w", items: 1)
         let lease = try #require(link.batches.first?.items.first).lease
         await farm.core.resultNotStored(id: "w", lease: lease, error: .belowReserve(farm.core.results.root))

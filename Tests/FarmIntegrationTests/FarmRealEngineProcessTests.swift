@@ -12,32 +12,44 @@ import Testing
 /// batch it shared. On SQLite, and on PostgreSQL when SDFARM_TEST_DATABASE_URL is set.
 @Suite("Farm with the real engine as separate processes", .serialized, .timeLimit(.minutes(5)))
 struct FarmRealEngineProcessTests {
-    static let fixtureModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtureModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("DiffusionTests/Fixtures/pipeline/tiny-pipeline").path
 
-    static let settings = ["--steps", "3", "--cfg", "5", "--sampler", "euler_a", "--schedule", "default", "--width", "32", "--height", "32"]
+    static let settings = [
+        "--steps", "3", "--cfg", "5", "--sampler", "euler_a", "--schedule", "default", "--width", "32",
+        "--height", "32",
+    ]
 
     @Test(arguments: FarmProcessTests.Backend.all)
     func farmImagesAreByteIdenticalToGenerate(_ backend: FarmProcessTests.Backend) async throws {
         let dir = NSTemporaryDirectory() + "sdfarm-real-engine-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: "\(dir)/models", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: "\(dir)/models/tiny", withDestinationPath: Self.fixtureModel)
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(dir)/models/tiny", withDestinationPath: Self.fixtureModel)
         let token = "\(dir)/token"
-        _ = FileManager.default.createFile(atPath: token, contents: Data("real-engine-test-token-0123456789\n".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: token, contents: Data("real-engine-test-token-0123456789\n".utf8),
+            attributes: [.posixPermissions: 0o600])
         let prompts = #"""
             {"prompt": "a red circle on a blue background"}
             {"prompt": "a yellow star", "negative": "a black square"}
             """#
-        _ = FileManager.default.createFile(atPath: "\(dir)/prompts.jsonl", contents: Data((prompts + "\n").utf8))
+        _ = FileManager.default.createFile(
+            atPath: "\(dir)/prompts.jsonl", contents: Data((prompts + "\n").utf8))
 
         let database = try await FarmProcessTests.database(backend)
-        let (coordinator, port) = try await FarmProcessTests.startCoordinator(dir: dir, name: "coordinator", database: database.arguments)
+        let (coordinator, port) = try await FarmProcessTests.startCoordinator(
+            dir: dir, name: "coordinator", database: database.arguments)
         let farm = FarmProcessTests.Farm(dir: dir, token: token, port: port)
         let workers = try ["w1", "w2"].map { name in
             try SdfarmProcess(
                 name,
-                ["worker", "--coordinator", farm.address, "--token-file", token, "--name", name, "--models", "\(dir)/models",
-                 "--max-batch", "2", "--threads", "1", "--outbox", "\(dir)/outbox-\(name)"],
+                [
+                    "worker", "--coordinator", farm.address, "--token-file", token, "--name", name,
+                    "--models", "\(dir)/models",
+                    "--max-batch", "2", "--threads", "1", "--outbox", "\(dir)/outbox-\(name)",
+                ],
                 logDirectory: dir)
         }
         defer {
@@ -45,10 +57,14 @@ struct FarmRealEngineProcessTests {
             coordinator.stop()
         }
         let (submitted, submitOutput) = try await SdfarmProcess.run(
-            "submit", ["submit", "\(dir)/prompts.jsonl", "--model", "tiny", "--seeds", "2", "--seed", "11"] + Self.settings + farm.client,
+            "submit",
+            ["submit", "\(dir)/prompts.jsonl", "--model", "tiny", "--seeds", "2", "--seed", "11"]
+                + Self.settings + farm.client,
             logDirectory: dir)
         #expect(submitted == 0, "\(submitOutput)")
-        let job = try #require(submitOutput.split(separator: "\n").compactMap { Int64($0) }.last, "no job id in: \(submitOutput)")
+        let job = try #require(
+            submitOutput.split(separator: "\n").compactMap { Int64($0) }.last, "no job id in: \(submitOutput)"
+        )
         let (waited, waitOutput) = try await SdfarmProcess.run(
             "wait", ["wait", "\(job)", "--timeout", "200"] + farm.client, logDirectory: dir, timeout: 220)
         #expect(waited == 0, "\(waitOutput)\n\(workers.map(\.output).joined(separator: "\n"))")
@@ -62,18 +78,26 @@ struct FarmRealEngineProcessTests {
             let file = try #require(entry["file"] as? String, "\(entry)")
             let fromFarm = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/results-\(job)/\(file)"))
             let output = "\(dir)/generate-\(index).png"
-            var arguments = ["generate", "--model", "\(dir)/models/tiny", "--prompt", prompt, "--seed", "\(seed)", "--output", output, "--quiet", "--threads", "1"] + Self.settings
+            var arguments =
+                [
+                    "generate", "--model", "\(dir)/models/tiny", "--prompt", prompt, "--seed", "\(seed)",
+                    "--output", output, "--quiet", "--threads", "1",
+                ] + Self.settings
             if !negative.isEmpty { arguments += ["--negative", negative] }
-            let (status, generateOutput) = try await SdfarmProcess.run("generate-\(index)", arguments, logDirectory: dir, timeout: 120)
+            let (status, generateOutput) = try await SdfarmProcess.run(
+                "generate-\(index)", arguments, logDirectory: dir, timeout: 120)
             #expect(status == 0, "\(generateOutput)")
             let alone = try Data(contentsOf: URL(fileURLWithPath: output))
             guard fromFarm != alone else { continue }
             // Say how they differ: the parameters text, the pixels, or only the encoding.
             let farmPNG = try PNGFile.decode(fromFarm, name: "farm item \(index)")
             let alonePNG = try PNGFile.decode(alone, name: output)
-            #expect(farmPNG.text("parameters") == alonePNG.text("parameters"), "item \(index): parameters differ")
+            #expect(
+                farmPNG.text("parameters") == alonePNG.text("parameters"), "item \(index): parameters differ")
             let differing = zip(farmPNG.image.pixels, alonePNG.image.pixels).filter { $0 != $1 }.count
-            Issue.record("item \(index) (\(prompt), seed \(seed)): the farm's PNG differs from sdfarm generate's (\(differing) of \(alonePNG.image.pixels.count) bytes of pixels differ)")
+            Issue.record(
+                "item \(index) (\(prompt), seed \(seed)): the farm's PNG differs from sdfarm generate's (\(differing) of \(alonePNG.image.pixels.count) bytes of pixels differ)"
+            )
         }
         await database.drop()
         try? FileManager.default.removeItem(atPath: dir)
@@ -87,32 +111,45 @@ struct FarmRealEngineProcessTests {
     @Test func aBatchAboveTheWorkersMemoryIsRetriedSmallerUntilItFits() async throws {
         let dir = NSTemporaryDirectory() + "sdfarm-oom-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: "\(dir)/models", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: "\(dir)/models/tiny", withDestinationPath: Self.fixtureModel)
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(dir)/models/tiny", withDestinationPath: Self.fixtureModel)
         let token = "\(dir)/token"
-        _ = FileManager.default.createFile(atPath: token, contents: Data("oom-test-token-0123456789abcdef\n".utf8), attributes: [.posixPermissions: 0o600])
-        _ = FileManager.default.createFile(atPath: "\(dir)/prompts.txt", contents: Data("a red circle\na yellow star\n".utf8))
+        _ = FileManager.default.createFile(
+            atPath: token, contents: Data("oom-test-token-0123456789abcdef\n".utf8),
+            attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: "\(dir)/prompts.txt", contents: Data("a red circle\na yellow star\n".utf8))
         let database = try await FarmProcessTests.database(.sqlite)
-        let (coordinator, port) = try await FarmProcessTests.startCoordinator(dir: dir, name: "coordinator", database: database.arguments)
+        let (coordinator, port) = try await FarmProcessTests.startCoordinator(
+            dir: dir, name: "coordinator", database: database.arguments)
         let farm = FarmProcessTests.Farm(dir: dir, token: token, port: port)
         let worker = try SdfarmProcess(
             "w1",
-            ["worker", "--coordinator", farm.address, "--token-file", token, "--name", "w1", "--models", "\(dir)/models",
-             "--max-batch", "4", "--max-memory", "625K", "--threads", "1", "--outbox", "\(dir)/outbox-w1"],
+            [
+                "worker", "--coordinator", farm.address, "--token-file", token, "--name", "w1", "--models",
+                "\(dir)/models",
+                "--max-batch", "4", "--max-memory", "625K", "--threads", "1", "--outbox", "\(dir)/outbox-w1",
+            ],
             logDirectory: dir)
         defer {
             worker.stop()
             coordinator.stop()
         }
         let (submitted, submitOutput) = try await SdfarmProcess.run(
-            "submit", ["submit", "\(dir)/prompts.txt", "--model", "tiny", "--seeds", "2", "--seed", "3"] + Self.settings + farm.client,
+            "submit",
+            ["submit", "\(dir)/prompts.txt", "--model", "tiny", "--seeds", "2", "--seed", "3"] + Self.settings
+                + farm.client,
             logDirectory: dir)
         #expect(submitted == 0, "\(submitOutput)")
-        let job = try #require(submitOutput.split(separator: "\n").compactMap { Int64($0) }.last, "no job id in: \(submitOutput)")
+        let job = try #require(
+            submitOutput.split(separator: "\n").compactMap { Int64($0) }.last, "no job id in: \(submitOutput)"
+        )
         let (waited, waitOutput) = try await SdfarmProcess.run(
             "wait", ["wait", "\(job)", "--timeout", "200"] + farm.client, logDirectory: dir, timeout: 220)
         #expect(waited == 0, "\(waitOutput)\n\(worker.output)")
         _ = try await FarmProcessTests.expectEveryItemOnce(farm, job: job, count: 4)
-        #expect(worker.output.contains("out of memory"), "the worker never ran out of memory:\n\(worker.output)")
+        #expect(
+            worker.output.contains("out of memory"), "the worker never ran out of memory:\n\(worker.output)")
         await database.drop()
         try? FileManager.default.removeItem(atPath: dir)
     }

@@ -20,7 +20,10 @@ struct WorkerCoordinatorInMemoryTests {
             #expect(item.state == .done)
             let result = try #require(item.result)
             let bytes = try farm.core.results.read(sha256: result.sha256, kind: .png)
-            #expect(bytes == FakeEngine.image(prompt: item.spec.prompt, seed: item.spec.seed, settings: farm.settings))
+            #expect(
+                bytes
+                    == FakeEngine.image(
+                        prompt: item.spec.prompt, seed: item.spec.seed, settings: farm.settings))
         }
     }
 
@@ -65,7 +68,9 @@ struct WorkerCoordinatorInMemoryTests {
         #expect(await farm.core.metrics().leaseExpiries == 4)
         // The killed worker's engine finishing late changes nothing.
         doomed.release()
-        for item in try await farm.store.items(ItemFilter(job: job)) { #expect(item.completedBy == WorkerID("b")) }
+        for item in try await farm.store.items(ItemFilter(job: job)) {
+            #expect(item.completedBy == WorkerID("b"))
+        }
         _ = b
     }
 

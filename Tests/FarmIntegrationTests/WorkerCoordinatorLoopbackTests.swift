@@ -24,7 +24,9 @@ struct WorkerCoordinatorLoopbackTests {
         try await farm.farm.eventually("job done") { try await farm.farm.job(JobID(job)).state == .done }
         var results: [(ResultItem, [UInt8]?)] = []
         let end = try await farm.client { conn in
-            try await conn.fetchResults(job: job, from: 0, limit: 100) { item, png in results.append((item, png)) }
+            try await conn.fetchResults(job: job, from: 0, limit: 100) { item, png in
+                results.append((item, png))
+            }
         }
         #expect(!end.more)
         #expect(results.count == 8)
@@ -37,7 +39,9 @@ struct WorkerCoordinatorLoopbackTests {
         let items = try await farm.farm.store.items(ItemFilter(job: JobID(job)))
         for item in items {
             let stored = try #require(item.result)
-            #expect(try farm.farm.core.results.read(sha256: stored.sha256, kind: .png) == results.first { $0.0.index == item.index }?.1)
+            #expect(
+                try farm.farm.core.results.read(sha256: stored.sha256, kind: .png)
+                    == results.first { $0.0.index == item.index }?.1)
         }
         await a.kill()
         await b.kill()
@@ -58,7 +62,9 @@ struct WorkerCoordinatorLoopbackTests {
         await #expect(throws: FatalConnectionError.self) {
             _ = try await farm.connector(name: "intruder", maxBatch: 1, token: wrong).connect()
         }
-        try await farm.farm.eventually("refusals counted") { await farm.farm.core.metrics().connectionsRefused == 3 }
+        try await farm.farm.eventually("refusals counted") {
+            await farm.farm.core.metrics().connectionsRefused == 3
+        }
         #expect(try await farm.farm.core.status().workers.isEmpty)
         await farm.stop()
         await farm.farm.cleanUp()
@@ -66,8 +72,12 @@ struct WorkerCoordinatorLoopbackTests {
 
     /// Raw bytes to the coordinator; returns once it has closed the connection.
     static func sendRaw(_ bytes: ByteBuffer, port: Int) async throws -> [UInt8] {
-        let raw = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
-            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+        let raw = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(
+            host: "127.0.0.1", port: port
+        ) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
         }
         return try await withTimeout(15, "the coordinator to close a bad connection") {
             try await raw.executeThenClose { inbound, outbound in
@@ -95,8 +105,12 @@ struct WorkerCoordinatorLoopbackTests {
             open.body.setInteger(UInt32(0x4745_5420), at: open.body.readerIndex)
             FrameEncoder.write(open, into: &badMagic)
             var garbageProof = ByteBuffer()
-            FrameEncoder.write(HandshakeOpen(role: .worker, clientNonce: Authentication.nonce()).frame(), into: &garbageProof)
-            FrameEncoder.write(Frame(messageID: HandshakeProof.rawID, body: ByteBuffer(bytes: [1, 2, 3])), into: &garbageProof)
+            FrameEncoder.write(
+                HandshakeOpen(role: .worker, clientNonce: Authentication.nonce()).frame(), into: &garbageProof
+            )
+            FrameEncoder.write(
+                Frame(messageID: HandshakeProof.rawID, body: ByteBuffer(bytes: [1, 2, 3])),
+                into: &garbageProof)
             for bytes in [notHandshake, huge, badMagic, garbageProof] {
                 var reply = ByteBuffer(bytes: try await Self.sendRaw(bytes, port: farm.port))
                 // At most a challenge and then an error frame: never a crash, never silence.
@@ -130,12 +144,16 @@ struct WorkerCoordinatorLoopbackTests {
         let doomedEngine = FakeEngine()
         doomedEngine.hold()
         let doomed = try LoopbackWorker(farm: farm, name: "doomed", engine: doomedEngine)
-        try await farm.farm.eventually("doomed connected") { try await farm.farm.core.status().workers.count == 1 }
+        try await farm.farm.eventually("doomed connected") {
+            try await farm.farm.core.status().workers.count == 1
+        }
         let job = try await farm.submit(4)
         try await farm.farm.eventually("doomed started") { doomedEngine.waitingCount == 1 }
         await doomed.kill()
         let survivor = try LoopbackWorker(farm: farm, name: "survivor", engine: FakeEngine())
-        try await farm.farm.eventually("survivor connected") { try await farm.farm.core.status().workers.map(\.name) == ["survivor"] }
+        try await farm.farm.eventually("survivor connected") {
+            try await farm.farm.core.status().workers.map(\.name) == ["survivor"]
+        }
         // The coordinator forgets the doomed worker at once but cuts its leases to the
         // disconnect grace in the store a moment later; move the clock only after that, or
         // the one sweep below can run first and find nothing expired (the daemon would sweep
@@ -154,7 +172,10 @@ struct WorkerCoordinatorLoopbackTests {
         try await farm.farm.eventually("job done") { try await farm.farm.job(JobID(job)).state == .done }
         let items = try await farm.farm.store.items(ItemFilter(job: JobID(job)))
         #expect(items.count == 4)
-        #expect(items.allSatisfy { $0.state == .done && $0.completedBy == WorkerID("survivor") && $0.result != nil })
+        #expect(
+            items.allSatisfy {
+                $0.state == .done && $0.completedBy == WorkerID("survivor") && $0.result != nil
+            })
         doomedEngine.release()
         await survivor.kill()
         await farm.stop()
@@ -202,7 +223,9 @@ struct WorkerCoordinatorLoopbackTests {
                 return (end, progress)
             }
         }
-        try await farm.farm.eventually("watcher subscribed") { await farm.farm.core.progress.watcherCount(job: job) == 1 }
+        try await farm.farm.eventually("watcher subscribed") {
+            await farm.farm.core.progress.watcherCount(job: job) == 1
+        }
         engine.release()
         let (end, progress) = try await withTimeout(30, "the watch to end") { try await watching.value }
         #expect(end.state == "done")
@@ -250,7 +273,9 @@ extension WorkerCoordinatorLoopbackTests {
     /// gets an error frame and a closed connection; the farm carries on.
     @Test func aWorkerBreakingTheProtocolGetsAnErrorFrameAndIsClosed() async throws {
         let farm = try await LoopbackFarm(farm: try await FarmHarness.make())
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: farm.port) {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(
+            host: "127.0.0.1", port: farm.port
+        ) {
             FrameChannel.configure($0, idle: .seconds(10), readOnly: true)
         }
         let received = try await withTimeout(15, "the coordinator to close the rogue worker") {
@@ -259,9 +284,11 @@ extension WorkerCoordinatorLoopbackTests {
                 var handshake = ClientHandshake(role: .worker, token: LoopbackFarm.workerToken)
                 try await outbound.write(handshake.start().frame())
                 let challenge = try HandshakeChallenge.decode(frame: try #require(try await frames.next()))
-                let hello = Hello(name: "rogue", device: "cpu", memoryBytes: 1, threads: 1, maxBatch: 1, models: [])
+                let hello = Hello(
+                    name: "rogue", device: "cpu", memoryBytes: 1, threads: 1, maxBatch: 1, models: [])
                 try await outbound.write(try handshake.receive(challenge).frame())
-                try handshake.receive(try HandshakeServerProof.decode(frame: try #require(try await frames.next())))
+                try handshake.receive(
+                    try HandshakeServerProof.decode(frame: try #require(try await frames.next())))
                 try await outbound.write(contentsOf: [hello.frame(), ResultChunk(data: [1, 2, 3]).frame()])
                 var received: [Frame] = []
                 while let f = try await frames.next() { received.append(f) }
@@ -271,7 +298,9 @@ extension WorkerCoordinatorLoopbackTests {
         #expect(received.first?.messageID == Welcome.rawID)
         let last = try #require(received.last)
         #expect(try ErrorMessage.decode(frame: last).code == .protocolViolation)
-        try await farm.farm.eventually("the rogue worker gone") { try await farm.farm.core.status().workers.isEmpty }
+        try await farm.farm.eventually("the rogue worker gone") {
+            try await farm.farm.core.status().workers.isEmpty
+        }
         _ = try await farm.client { try await $0.status() }
         await farm.stop()
         await farm.farm.cleanUp()
@@ -293,7 +322,8 @@ extension WorkerCoordinatorLoopbackTests {
                 SubmitItems.Item(
                     prompt: "p", negative: "", seed: 1,
                     spec: RenderSettings(
-                        model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler, schedule: k.schedule, cfg: k.cfg,
+                        model: k.model, width: k.width, height: k.height, steps: k.steps, sampler: k.sampler,
+                        schedule: k.schedule, cfg: k.cfg,
                         rng: "philox", timestepSpacing: "trailing")))
             return try await conn.commit().jobID
         }

@@ -1,10 +1,13 @@
 import NIOCore
 import NIOTestUtils
 import Testing
+
 @testable import FarmProtocol
 
 @Test func frameDecoderVerifier() throws {
-    let msgs: [Frame] = [Heartbeat(sequence: 5).frame(), Goodbye(reason: "bye").frame(), Credit(count: 3).frame()]
+    let msgs: [Frame] = [
+        Heartbeat(sequence: 5).frame(), Goodbye(reason: "bye").frame(), Credit(count: 3).frame(),
+    ]
     var all = ByteBuffer()
     var pairs: [(ByteBuffer, [Frame])] = []
     for f in msgs {
@@ -20,7 +23,10 @@ import Testing
 @Test func oversizedFrameRejectedFromHeader() throws {
     var wire = ByteBuffer()
     wire.writeInteger(UInt32(WireLimits.maxFramePayload + 1))  // only the header: rejected before buffering
-    #expect(throws: ProtocolError.frameTooLarge(length: WireLimits.maxFramePayload + 1, limit: WireLimits.maxFramePayload)) {
+    #expect(
+        throws: ProtocolError.frameTooLarge(
+            length: WireLimits.maxFramePayload + 1, limit: WireLimits.maxFramePayload)
+    ) {
         _ = try FrameDecoder.parse(&wire)
     }
 }
@@ -37,14 +43,20 @@ import Testing
     var rng = XorShift(s: 0x5DFA_2026)
     var accepted = 0, rejected = 0
     for _ in 0..<4000 {
-        var buf = ByteBuffer(bytes: (0..<Int.random(in: 0...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        var buf = ByteBuffer(
+            bytes: (0..<Int.random(in: 0...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng)
+            })
         // Small declared lengths half the time so bodies reach the message decoders.
-        if Bool.random(using: &rng), buf.readableBytes >= 6 { buf.setInteger(UInt32(buf.readableBytes - 4), at: 0) }
+        if Bool.random(using: &rng), buf.readableBytes >= 6 {
+            buf.setInteger(UInt32(buf.readableBytes - 4), at: 0)
+        }
         do {
             guard let frame = try FrameDecoder.parse(&buf) else { continue }
-            for decode in [{ _ = try Heartbeat.decode(from: &$0) }, { _ = try Hello.decode(from: &$0) },
-                           { _ = try Failure.decode(from: &$0) }, { _ = try HandshakeOpen.decode(from: &$0) },
-                           { _ = try Goodbye.decode(from: &$0) }] as [(inout ByteBuffer) throws -> Void] {
+            for decode in [
+                { _ = try Heartbeat.decode(from: &$0) }, { _ = try Hello.decode(from: &$0) },
+                { _ = try Failure.decode(from: &$0) }, { _ = try HandshakeOpen.decode(from: &$0) },
+                { _ = try Goodbye.decode(from: &$0) },
+            ] as [(inout ByteBuffer) throws -> Void] {
                 var b = frame.body
                 do { try decode(&b); accepted += 1 } catch { rejected += 1 }
             }
@@ -61,7 +73,10 @@ import Testing
     #expect(decoder.maxPayload == WireLimits.maxHandshakePayload)
     var header = ByteBuffer()
     header.writeInteger(UInt32(WireLimits.maxHandshakePayload + 1))
-    #expect(throws: ProtocolError.frameTooLarge(length: WireLimits.maxHandshakePayload + 1, limit: WireLimits.maxHandshakePayload)) {
+    #expect(
+        throws: ProtocolError.frameTooLarge(
+            length: WireLimits.maxHandshakePayload + 1, limit: WireLimits.maxHandshakePayload)
+    ) {
         _ = try FrameDecoder.parse(&header, maxPayload: decoder.maxPayload)
     }
     limit.raise()
@@ -72,11 +87,14 @@ import Testing
     #expect(try FrameDecoder.parse(&big, maxPayload: decoder.maxPayload) != nil)
     // The handshake messages themselves pass before authentication.
     try ByteToMessageDecoderVerifier.verifyDecoder(
-        inputOutputPairs: [HandshakeOpen(role: .worker, clientNonce: Authentication.nonce()).frame(), HandshakeProof(clientProof: Authentication.nonce()).frame()]
-            .map { f in
-                var wire = ByteBuffer()
-                FrameEncoder.write(f, into: &wire)
-                return (wire, [f])
-            }
+        inputOutputPairs: [
+            HandshakeOpen(role: .worker, clientNonce: Authentication.nonce()).frame(),
+            HandshakeProof(clientProof: Authentication.nonce()).frame(),
+        ]
+        .map { f in
+            var wire = ByteBuffer()
+            FrameEncoder.write(f, into: &wire)
+            return (wire, [f])
+        }
     ) { FrameDecoder(limit: .beforeAuthentication()) }
 }

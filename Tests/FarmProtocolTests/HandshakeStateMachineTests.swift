@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FarmProtocol
 
 private let workerToken = Array("worker-secret".utf8)
@@ -35,7 +36,8 @@ private let clientToken = Array("client-secret".utf8)
 @Test func theChallengeCarriesNothingDerivedFromTheToken() throws {
     let nonce = Authentication.nonce()
     var a = ServerHandshake(workerToken: workerToken, clientToken: clientToken, serverNonce: nonce)
-    var b = ServerHandshake(workerToken: Array("other-worker".utf8), clientToken: Array("other-client".utf8), serverNonce: nonce)
+    var b = ServerHandshake(
+        workerToken: Array("other-worker".utf8), clientToken: Array("other-client".utf8), serverNonce: nonce)
     let open = HandshakeOpen(role: .client, clientNonce: Authentication.nonce())
     let ca = try a.receive(open), cb = try b.receive(open)
     #expect(ca == cb)
@@ -47,7 +49,9 @@ private let clientToken = Array("client-secret".utf8)
     var impostor = ServerHandshake(workerToken: Array("impostor-token".utf8), clientToken: clientToken)
     let proof = try client.receive(try impostor.receive(client.start()))
     // An impostor cannot make a valid proof; a reflected client proof is no server proof.
-    #expect(throws: ProtocolError.authenticationFailed) { try client.receive(HandshakeServerProof(serverProof: proof.clientProof)) }
+    #expect(throws: ProtocolError.authenticationFailed) {
+        try client.receive(HandshakeServerProof(serverProof: proof.clientProof))
+    }
     #expect(client.state == .failed)
 }
 
@@ -67,7 +71,9 @@ private let clientToken = Array("client-secret".utf8)
     }
     var client = ClientHandshake(role: .client, token: clientToken)
     _ = client.start()
-    #expect(throws: ProtocolError.unsupportedVersion(1)) { _ = try client.receive(HandshakeChallenge(version: 1, serverNonce: Authentication.nonce())) }
+    #expect(throws: ProtocolError.unsupportedVersion(1)) {
+        _ = try client.receive(HandshakeChallenge(version: 1, serverNonce: Authentication.nonce()))
+    }
 }
 
 @Test func proofBeforeOpenRefused() throws {

@@ -1,18 +1,22 @@
 import NIOCore
 import Testing
+
 @testable import FarmProtocol
 
 @Suite("Protocol: result chunking and reassembly")
 struct ResultReassemblyTests {
     static func begin(png: [UInt8], latents: [UInt8], item: Int64 = 3) -> ResultBegin {
-        ResultBegin(itemID: item, fence: 1, jobID: 1, elapsed: 0.5, batchSize: 1, pngSize: png.count, pngSHA256: Digest.sha256(png),
-                    latentsSize: latents.count, latentsSHA256: Digest.sha256(latents))
+        ResultBegin(
+            itemID: item, fence: 1, jobID: 1, elapsed: 0.5, batchSize: 1, pngSize: png.count,
+            pngSHA256: Digest.sha256(png),
+            latentsSize: latents.count, latentsSHA256: Digest.sha256(latents))
     }
 
     @Test func framesReassembleIntoBothFiles() throws {
         let png = (0..<1000).map { UInt8($0 % 251) }
         let latents = (0..<333).map { UInt8($0 % 13) }
-        let frames = ResultReassembly.frames(Self.begin(png: png, latents: latents), png: png, latents: latents, chunkSize: 64)
+        let frames = ResultReassembly.frames(
+            Self.begin(png: png, latents: latents), png: png, latents: latents, chunkSize: 64)
         #expect(frames.count == 1 + 16 + 6 + 1)
         var r = ResultReassembly()
         var got: [ResultReassembly.Part: [UInt8]] = [:]
@@ -44,9 +48,13 @@ struct ResultReassemblyTests {
         #expect(throws: ProtocolError.self) { _ = try r.end(ResultEnd(itemID: 3)) }
         try r.begin(Self.begin(png: [1, 2], latents: []))
         #expect(throws: ProtocolError.self) { try r.begin(Self.begin(png: [1], latents: [], item: 4)) }
-        #expect(throws: ProtocolError.lengthOverLimit(field: "result bytes", length: 3, limit: 2)) { _ = try r.chunk(ResultChunk(data: [1, 2, 3])) }
+        #expect(throws: ProtocolError.lengthOverLimit(field: "result bytes", length: 3, limit: 2)) {
+            _ = try r.chunk(ResultChunk(data: [1, 2, 3]))
+        }
         _ = try r.chunk(ResultChunk(data: [1]))
-        #expect(throws: ProtocolError.truncated(field: "result of item 3")) { _ = try r.end(ResultEnd(itemID: 3)) }
+        #expect(throws: ProtocolError.truncated(field: "result of item 3")) {
+            _ = try r.end(ResultEnd(itemID: 3))
+        }
         _ = try r.chunk(ResultChunk(data: [2]))
         #expect(throws: ProtocolError.self) { _ = try r.end(ResultEnd(itemID: 4)) }
         #expect(try r.end(ResultEnd(itemID: 3)).pngSize == 2)

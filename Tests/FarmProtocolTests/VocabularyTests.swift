@@ -31,14 +31,18 @@ struct VocabularyTests {
         b.wireWriteString("2")
         #expect(throws: ProtocolError.unknownSetting("clip_skip")) { try RenderSettings.decode(from: &b) }
         var settings = plainSpec
-        #expect(throws: UnknownRenderSetting(name: "clip_skip")) { try settings.apply(extras: ["clip_skip": "2"]) }
+        #expect(throws: UnknownRenderSetting(name: "clip_skip")) {
+            try settings.apply(extras: ["clip_skip": "2"])
+        }
     }
 
     @Test func batchKeyAndWireAgreeOnEveryOptionalSetting() throws {
         // Whatever a setting is called on the wire is what the stored key calls it.
         let key = try #require(RenderSettings(batchKey: Self.philox.batchKey))
         #expect(key == Self.philox)
-        for name in RenderSettings.optionalSettingNames { #expect(Self.philox.batchKey.contains("\"\(name)\"")) }
+        for name in RenderSettings.optionalSettingNames {
+            #expect(Self.philox.batchKey.contains("\"\(name)\""))
+        }
     }
 
     @Test func failureKindsKeepTheirWireValues() {

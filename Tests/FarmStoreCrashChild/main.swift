@@ -41,7 +41,9 @@ guard let count, count > 0 else { fail("ITEMS must be a positive number") }
 let padding = String(repeating: "a watercolour of a lighthouse at dusk, ", count: 6)
 let submission = JobSubmission(
     owner: "crash-test", settings: #"{"steps":25}"#,
-    items: (0..<count).map { ItemSpec(prompt: "\($0): \(padding)", seed: UInt64($0), settings: #"{"width":512}"#, batchKey: "k") })
+    items: (0..<count).map {
+        ItemSpec(prompt: "\($0): \(padding)", seed: UInt64($0), settings: #"{"width":512}"#, batchKey: "k")
+    })
 store.faultPoints.set(.submitBeforeCommit) {
     say("midway")
     while true { sleep(3600) }

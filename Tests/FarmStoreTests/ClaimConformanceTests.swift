@@ -12,7 +12,9 @@ import Testing
             let b = try await store.submit(job(count: 4), now: t0 + 1)
             let c = try await store.submit(job(priority: 5, count: 2), now: t0 + 2)
             func next(_ limit: Int) async throws -> [String] {
-                try await store.claim(worker: "w", batchKey: nil, limit: limit, leaseDuration: 60, now: t0 + 10).map {
+                try await store.claim(
+                    worker: "w", batchKey: nil, limit: limit, leaseDuration: 60, now: t0 + 10
+                ).map {
                     "\($0.job == a ? "A" : $0.job == b ? "B" : $0.job == c ? "C" : "?")\($0.index)"
                 }
             }
@@ -33,16 +35,20 @@ import Testing
         try await withStore(backend) { store, _ in
             let x = try await store.submit(job(keys: ["a", "b", "a", "b", "a"]), now: t0)
             let y = try await store.submit(job(keys: ["b", "b"]), now: t0 + 1)
-            let first = try await store.claim(worker: "w", batchKey: nil, limit: 10, leaseDuration: 60, now: t0)
+            let first = try await store.claim(
+                worker: "w", batchKey: nil, limit: 10, leaseDuration: 60, now: t0)
             #expect(first.map(\.job) == [x, x, x])
             #expect(first.map(\.index) == [0, 2, 4])
             #expect(first.allSatisfy { $0.spec.batchKey == "a" })
             // Y now has fewer items leased, so it leads and sets the key; X's b items fill up.
-            let second = try await store.claim(worker: "w", batchKey: nil, limit: 10, leaseDuration: 60, now: t0)
+            let second = try await store.claim(
+                worker: "w", batchKey: nil, limit: 10, leaseDuration: 60, now: t0)
             #expect(second.map(\.job) == [y, y, x, x])
             #expect(second.map(\.index) == [0, 1, 1, 3])
             #expect(second.allSatisfy { $0.spec.batchKey == "b" })
-            #expect(try await store.claim(worker: "w", batchKey: "a", limit: 10, leaseDuration: 60, now: t0).isEmpty)
+            #expect(
+                try await store.claim(worker: "w", batchKey: "a", limit: 10, leaseDuration: 60, now: t0)
+                    .isEmpty)
         }
     }
 
@@ -50,11 +56,18 @@ import Testing
     func anExplicitBatchKeyIsHonoured(_ backend: Backend) async throws {
         try await withStore(backend) { store, _ in
             _ = try await store.submit(job(keys: ["a", "b", "a", "c"]), now: t0)
-            let claimed = try await store.claim(worker: "w", batchKey: "c", limit: 10, leaseDuration: 60, now: t0)
+            let claimed = try await store.claim(
+                worker: "w", batchKey: "c", limit: 10, leaseDuration: 60, now: t0)
             #expect(claimed.map(\.index) == [3])
-            #expect(try await store.claim(worker: "w", batchKey: "zzz", limit: 10, leaseDuration: 60, now: t0).isEmpty)
+            #expect(
+                try await store.claim(worker: "w", batchKey: "zzz", limit: 10, leaseDuration: 60, now: t0)
+                    .isEmpty)
             let keys = try await store.queuedBatchKeys(limit: 10)
-            #expect(keys == [QueuedBatchKey(batchKey: "a", queued: 2, topPriority: 0), QueuedBatchKey(batchKey: "b", queued: 1, topPriority: 0)])
+            #expect(
+                keys == [
+                    QueuedBatchKey(batchKey: "a", queued: 2, topPriority: 0),
+                    QueuedBatchKey(batchKey: "b", queued: 1, topPriority: 0),
+                ])
         }
     }
 
@@ -65,11 +78,12 @@ import Testing
             _ = try await store.submit(job(priority: 3, keys: ["z"]), now: t0)
             let paused = try await store.submit(job(priority: 9, keys: ["p"]), now: t0)
             _ = try await store.pause(paused, now: t0)
-            #expect(try await store.queuedBatchKeys(limit: 10) == [
-                QueuedBatchKey(batchKey: "z", queued: 1, topPriority: 3),
-                QueuedBatchKey(batchKey: "y", queued: 2, topPriority: 1),
-                QueuedBatchKey(batchKey: "x", queued: 1, topPriority: 1),
-            ])
+            #expect(
+                try await store.queuedBatchKeys(limit: 10) == [
+                    QueuedBatchKey(batchKey: "z", queued: 1, topPriority: 3),
+                    QueuedBatchKey(batchKey: "y", queued: 2, topPriority: 1),
+                    QueuedBatchKey(batchKey: "x", queued: 1, topPriority: 1),
+                ])
             #expect(try await store.queuedBatchKeys(limit: 1).count == 1)
         }
     }
@@ -83,10 +97,16 @@ import Testing
             _ = try await store.pause(paused, now: t0)
             _ = try await store.cancel(cancelled, now: t0)
             try await store.block(worker: "w", job: blocking, now: t0)
-            #expect(try await store.claim(worker: "w", batchKey: nil, limit: 10, leaseDuration: 60, now: t0).isEmpty)
-            #expect(try await store.claim(worker: "other", batchKey: nil, limit: 10, leaseDuration: 60, now: t0).map(\.job) == [blocking, blocking])
+            #expect(
+                try await store.claim(worker: "w", batchKey: nil, limit: 10, leaseDuration: 60, now: t0)
+                    .isEmpty)
+            #expect(
+                try await store.claim(worker: "other", batchKey: nil, limit: 10, leaseDuration: 60, now: t0)
+                    .map(\.job) == [blocking, blocking])
             _ = try await store.resume(paused, now: t0)
-            #expect(try await store.claim(worker: "w", batchKey: nil, limit: 10, leaseDuration: 60, now: t0).map(\.job) == [paused, paused])
+            #expect(
+                try await store.claim(worker: "w", batchKey: nil, limit: 10, leaseDuration: 60, now: t0).map(
+                    \.job) == [paused, paused])
         }
     }
 
@@ -97,7 +117,8 @@ import Testing
             var fences: [Int64] = []
             for round in 0..<3 {
                 let now = t0 + Double(round) * 100
-                let claimed = try await store.claim(worker: "w\(round)", batchKey: nil, limit: 1, leaseDuration: 10, now: now)
+                let claimed = try await store.claim(
+                    worker: "w\(round)", batchKey: nil, limit: 1, leaseDuration: 10, now: now)
                 try #require(claimed.count == 1)
                 fences.append(claimed[0].fence)
                 #expect(claimed[0].attempt == round + 1)
@@ -129,9 +150,11 @@ import Testing
                 let id = try await store.submit(job(keys: [number < 40 ? "b" : "a"]), now: t0)
                 if number >= 40 { wanted.append(id) }
             }
-            let claimed = try await store.claim(worker: "w", batchKey: "a", limit: 10, leaseDuration: 60, now: t0)
+            let claimed = try await store.claim(
+                worker: "w", batchKey: "a", limit: 10, leaseDuration: 60, now: t0)
             #expect(claimed.map(\.job) == wanted)
-            let rest = try await store.claim(worker: "w", batchKey: nil, limit: 100, leaseDuration: 60, now: t0)
+            let rest = try await store.claim(
+                worker: "w", batchKey: nil, limit: 100, leaseDuration: 60, now: t0)
             #expect(rest.count == 40)
             #expect(Set(rest.map(\.job)).count == 40)
         }

@@ -19,7 +19,8 @@ import Testing
                         var mine: [ItemID] = []
                         while true {
                             let batch = try await claimer.claim(
-                                worker: WorkerID("w\(number)"), batchKey: nil, limit: 25, leaseDuration: 600, now: t0)
+                                worker: WorkerID("w\(number)"), batchKey: nil, limit: 25, leaseDuration: 600,
+                                now: t0)
                             if batch.isEmpty { return mine }
                             mine += batch.map(\.id)
                         }
@@ -33,7 +34,9 @@ import Testing
             let all = perClaimer.flatMap { $0 }
             #expect(all.count == count)
             #expect(Set(all).count == count, "an item was claimed twice")
-            #expect(perClaimer.filter { !$0.isEmpty }.count > 1, "only one claimer got work: no concurrency was exercised")
+            #expect(
+                perClaimer.filter { !$0.isEmpty }.count > 1,
+                "only one claimer got work: no concurrency was exercised")
             #expect(try await store.job(id)?.progress == JobProgress(total: count, leased: count))
             try await expectCountsConsistent(store, id)
         }
@@ -43,12 +46,16 @@ import Testing
     func concurrentCompletionsOfOneLeaseCountOnce(_ backend: Backend) async throws {
         try await withStore(backend) { store, database in
             let id = try await store.submit(job(count: 1), now: t0)
-            let lease = try #require(try await store.claim(worker: "w", batchKey: nil, limit: 1, leaseDuration: 60, now: t0).first).lease
+            let lease = try #require(
+                try await store.claim(worker: "w", batchKey: nil, limit: 1, leaseDuration: 60, now: t0).first
+            ).lease
             var reporters: [SQLJobStore] = []
             for _ in 0..<4 { reporters.append(try await database.open(maxConnections: 1)) }
             let outcomes = try await withThrowingTaskGroup(of: CompletionOutcome.self) { group in
                 for reporter in reporters {
-                    group.addTask { try await reporter.complete(lease, worker: "w", result: aResult, now: t0 + 1) }
+                    group.addTask {
+                        try await reporter.complete(lease, worker: "w", result: aResult, now: t0 + 1)
+                    }
                 }
                 var all: [CompletionOutcome] = []
                 for try await outcome in group { all.append(outcome) }
@@ -72,7 +79,8 @@ import Testing
                 for (number, claimer) in claimers.enumerated() {
                     group.addTask {
                         while try await !claimer.claim(
-                            worker: WorkerID("w\(number)"), batchKey: nil, limit: 10, leaseDuration: 600, now: t0
+                            worker: WorkerID("w\(number)"), batchKey: nil, limit: 10, leaseDuration: 600,
+                            now: t0
                         ).isEmpty {}
                     }
                 }

@@ -20,7 +20,9 @@ import Testing
         func query(_ sql: String, _ parameters: [SQLValue]) throws -> [SQLRow] {
             guard serverUp else {
                 isBroken = true
-                throw StoreError(.database(code: "connection lost"), operation: "", message: "server closed the connection")
+                throw StoreError(
+                    .database(code: "connection lost"), operation: "", message: "server closed the connection"
+                )
             }
             completedStatements += 1
             return []
@@ -57,8 +59,11 @@ import Testing
             for _ in 0..<40 {
                 group.addTask {
                     try await pool.run { _ in
-                        counters.withLock { $0.inFlight += 1; $0.maxInFlight = max($0.maxInFlight, $0.inFlight) }
-                        for _ in 0..<20_000 { _ = counters.withLock { $0.inFlight } }  // hold the connection a while
+                        counters.withLock {
+                            $0.inFlight += 1; $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
+                        }
+                        // Hold the connection a while.
+                        for _ in 0..<20_000 { _ = counters.withLock { $0.inFlight } }
                         counters.withLock { $0.inFlight -= 1 }
                     }
                 }
@@ -88,7 +93,9 @@ import Testing
     @Test func aFailingFactoryGivesItsSlotBack() async throws {
         let attempts = Shared(0)
         let pool = ConnectionPool(maxConnections: 1) {
-            let attempt = attempts.withLock { $0 += 1; return $0 }
+            let attempt = attempts.withLock {
+                $0 += 1; return $0
+            }
             if attempt == 1 { throw StoreError(.connection, operation: "connect", message: "refused") }
             return FakeConnection(breakAfterUse: false)
         }

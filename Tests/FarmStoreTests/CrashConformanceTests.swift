@@ -16,13 +16,15 @@ import Testing
 
     @Test(arguments: Backend.all)
     func aSubmitKilledMidwayLeavesNothing(_ backend: Backend) async throws {
-        let child = try #require(Self.childExecutable(), "FarmStoreCrashChild is not built: run `swift build --build-tests`")
+        let child = try #require(
+            Self.childExecutable(), "FarmStoreCrashChild is not built: run `swift build --build-tests`")
         try await withStore(backend) { store, database in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: child)
             switch backend {
             case .sqlite: process.arguments = ["sqlite", database.name, String(Self.items)]
-            case .postgres: process.arguments = ["postgres", Backend.postgresURL!, database.name, String(Self.items)]
+            case .postgres:
+                process.arguments = ["postgres", Backend.postgresURL!, database.name, String(Self.items)]
             }
             let output = Output()
             let pipe = Pipe()

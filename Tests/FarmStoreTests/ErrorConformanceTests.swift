@@ -28,7 +28,8 @@ import Testing
         do {
             switch backend {
             case .sqlite: _ = try await SQLiteStore(path: "/nonexistent-\(UUID())/dir/jobs.sqlite")
-            case .postgres: _ = try await PostgresStore(url: "postgres://nobody@127.0.0.1:1/none?connect_timeout=5")
+            case .postgres:
+                _ = try await PostgresStore(url: "postgres://nobody@127.0.0.1:1/none?connect_timeout=5")
             }
             Issue.record("opened a database that cannot exist")
         } catch let error as StoreError {
@@ -47,14 +48,20 @@ import Testing
         let database = TestDatabase(.postgres)
         defer { database.destroy() }
         let name = "sdfarm-test-\(UUID().uuidString.prefix(8))"
-        let store = try await PostgresStore(url: Backend.postgresURL!, schema: database.name, maxConnections: 2, applicationName: name)
+        let store = try await PostgresStore(
+            url: Backend.postgresURL!, schema: database.name, maxConnections: 2, applicationName: name)
         let id = try await store.submit(job(count: 2), now: t0)
         // The function in the select list runs only for the rows the WHERE clause kept.
         let terminated = try database.raw(
-            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = $1", [.text(name)])
-        #expect(try terminated.filter { try $0.text(0) == "t" }.count >= 1, "no connection of the store was found to terminate")
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = $1",
+            [.text(name)])
+        #expect(
+            try terminated.filter { try $0.text(0) == "t" }.count >= 1,
+            "no connection of the store was found to terminate")
         #expect(try await store.job(id)?.progress.total == 2)
-        #expect(try await store.claim(worker: "w", batchKey: nil, limit: 2, leaseDuration: 60, now: t0).count == 2)
+        #expect(
+            try await store.claim(worker: "w", batchKey: nil, limit: 2, leaseDuration: 60, now: t0).count == 2
+        )
         await store.close()
     }
 }

@@ -9,10 +9,12 @@ import Testing
     func expiredLeasesComeBackAndRenewedOnesStay(_ backend: Backend) async throws {
         try await withStore(backend, policy: StorePolicy(maxAttempts: 2, blockAfterFailures: 3)) { store, _ in
             let id = try await store.submit(job(count: 3), now: t0)
-            let claimed = try await store.claim(worker: "w", batchKey: nil, limit: 3, leaseDuration: 10, now: t0)
+            let claimed = try await store.claim(
+                worker: "w", batchKey: nil, limit: 3, leaseDuration: 10, now: t0)
             #expect(try await store.requeueExpiredLeases(now: t0 + 9.999).isEmpty)
 
-            let renewal = try await store.renew([claimed[0].lease], worker: "w", leaseDuration: 10, now: t0 + 5)
+            let renewal = try await store.renew(
+                [claimed[0].lease], worker: "w", leaseDuration: 10, now: t0 + 5)
             #expect(renewal == RenewalOutcome(renewed: [claimed[0].id], lost: []))
             #expect(try await store.item(claimed[0].id)?.leaseExpiresAt == t0 + 15)
 
@@ -30,7 +32,8 @@ import Testing
             #expect(failures.first?.worker == "w")
 
             // Claimed again, then expired on the last attempt: failed for good.
-            let again = try await store.claim(worker: "v", batchKey: nil, limit: 3, leaseDuration: 10, now: t0 + 11)
+            let again = try await store.claim(
+                worker: "v", batchKey: nil, limit: 3, leaseDuration: 10, now: t0 + 11)
             #expect(again.map(\.id) == [claimed[1].id, claimed[2].id])
             let last = try await store.requeueExpiredLeases(now: t0 + 30)
             #expect(Set(last.map(\.item)) == Set(claimed.map(\.id)))
@@ -45,14 +48,16 @@ import Testing
     func renewalIsRefusedForLeasesTheWorkerNoLongerHolds(_ backend: Backend) async throws {
         try await withStore(backend) { store, _ in
             _ = try await store.submit(job(count: 3), now: t0)
-            let claimed = try await store.claim(worker: "w", batchKey: nil, limit: 3, leaseDuration: 10, now: t0)
+            let claimed = try await store.claim(
+                worker: "w", batchKey: nil, limit: 3, leaseDuration: 10, now: t0)
             _ = try await store.complete(claimed[2].lease, worker: "w", result: aResult, now: t0 + 1)
             let stale = LeaseToken(item: claimed[1].id, fence: claimed[1].fence - 1)
             let outcome = try await store.renew(
                 [claimed[0].lease, stale, claimed[2].lease], worker: "w", leaseDuration: 30, now: t0 + 2)
             #expect(outcome.renewed == [claimed[0].id])
             #expect(outcome.lost == [claimed[1].id, claimed[2].id])
-            let byAnother = try await store.renew([claimed[0].lease], worker: "intruder", leaseDuration: 30, now: t0 + 3)
+            let byAnother = try await store.renew(
+                [claimed[0].lease], worker: "intruder", leaseDuration: 30, now: t0 + 3)
             #expect(byAnother == RenewalOutcome(renewed: [], lost: [claimed[0].id]))
             #expect(try await store.item(claimed[0].id)?.leaseExpiresAt == t0 + 32)
         }
@@ -64,7 +69,8 @@ import Testing
             let id = try await store.submit(job(count: 1_200), now: t0)
             var claimed = 0
             while true {
-                let batch = try await store.claim(worker: "w", batchKey: nil, limit: 400, leaseDuration: 10, now: t0)
+                let batch = try await store.claim(
+                    worker: "w", batchKey: nil, limit: 400, leaseDuration: 10, now: t0)
                 if batch.isEmpty { break }
                 claimed += batch.count
             }
@@ -79,8 +85,10 @@ import Testing
     func aGoneWorkersLeasesComeBackAtOnce(_ backend: Backend) async throws {
         try await withStore(backend, policy: StorePolicy(maxAttempts: 2, blockAfterFailures: 1)) { store, _ in
             let id = try await store.submit(job(count: 4), now: t0)
-            let mine = try await store.claim(worker: "gone", batchKey: nil, limit: 2, leaseDuration: 600, now: t0)
-            let theirs = try await store.claim(worker: "alive", batchKey: nil, limit: 1, leaseDuration: 600, now: t0)
+            let mine = try await store.claim(
+                worker: "gone", batchKey: nil, limit: 2, leaseDuration: 600, now: t0)
+            let theirs = try await store.claim(
+                worker: "alive", batchKey: nil, limit: 1, leaseDuration: 600, now: t0)
             let released = try await store.releaseLeases(of: "gone", now: t0 + 1)
             #expect(released.map(\.item) == mine.map(\.id))
             #expect(released.allSatisfy { $0.newState == .queued && $0.worker == "gone" })
@@ -88,11 +96,14 @@ import Testing
             #expect(try await store.job(id)?.progress == JobProgress(total: 4, queued: 3, leased: 1))
             #expect(try await store.failures(of: mine[0].id).first?.message.contains("worker gone") == true)
             // Not counted against the worker: no block, even with a threshold of one.
-            let done = try await store.claim(worker: "alive", batchKey: nil, limit: 1, leaseDuration: 600, now: t0 + 2)
+            let done = try await store.claim(
+                worker: "alive", batchKey: nil, limit: 1, leaseDuration: 600, now: t0 + 2)
             _ = try await store.complete(done[0].lease, worker: "alive", result: aResult, now: t0 + 2)
             #expect(try await store.blockedWorkers(job: id).isEmpty)
             // The late report of the gone worker is still taken while nobody else has the item.
-            #expect(try await store.complete(mine[1].lease, worker: "gone", result: aResult, now: t0 + 3) == .completed)
+            #expect(
+                try await store.complete(mine[1].lease, worker: "gone", result: aResult, now: t0 + 3)
+                    == .completed)
             #expect(try await store.releaseLeases(of: "gone", now: t0 + 4).isEmpty)
             try await expectCountsConsistent(store, id)
         }
@@ -102,17 +113,20 @@ import Testing
     func unclaimedItemsGoBackWithoutCostingAnAttempt(_ backend: Backend) async throws {
         try await withStore(backend) { store, _ in
             let id = try await store.submit(job(count: 3), now: t0)
-            let claimed = try await store.claim(worker: "w", batchKey: nil, limit: 3, leaseDuration: 60, now: t0)
+            let claimed = try await store.claim(
+                worker: "w", batchKey: nil, limit: 3, leaseDuration: 60, now: t0)
             _ = try await store.complete(claimed[2].lease, worker: "w", result: aResult, now: t0 + 1)
             let stale = LeaseToken(item: claimed[1].id, fence: 0)
             #expect(try await store.unclaim([claimed[0].lease], worker: "intruder", now: t0 + 2).isEmpty)
-            let returned = try await store.unclaim([claimed[0].lease, stale, claimed[2].lease], worker: "w", now: t0 + 2)
+            let returned = try await store.unclaim(
+                [claimed[0].lease, stale, claimed[2].lease], worker: "w", now: t0 + 2)
             #expect(returned == [claimed[0].id])
             let item = try #require(try await store.item(claimed[0].id))
             #expect(item.state == .queued && item.attempt == 1 && item.leaseOwner == nil)
             #expect(try await store.failures(of: claimed[0].id).isEmpty)
             #expect(try await store.job(id)?.progress == JobProgress(total: 3, queued: 1, leased: 1, done: 1))
-            let again = try await store.claim(worker: "v", batchKey: nil, limit: 3, leaseDuration: 60, now: t0 + 3)
+            let again = try await store.claim(
+                worker: "v", batchKey: nil, limit: 3, leaseDuration: 60, now: t0 + 3)
             #expect(again.map(\.id) == [claimed[0].id])
             #expect(again.first?.attempt == 1)
             try await expectCountsConsistent(store, id)

@@ -24,7 +24,8 @@ import Testing
         try await withStore(backend) { store, database in
             let latest = try await store.schemaVersion()
             _ = try database.raw(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'from the future', 0)", [.int(latest + 1)])
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'from the future', 0)",
+                [.int(latest + 1)])
             do {
                 _ = try await database.open()
                 Issue.record("a database with a newer schema was opened")
@@ -33,7 +34,9 @@ import Testing
                 #expect(error.operation == "migrate")
                 #expect(error.message.contains("upgrade sdfarm"))
             }
-            let versions = try database.raw("SELECT version FROM schema_migrations ORDER BY version").map { try $0.int(0) }
+            let versions = try database.raw("SELECT version FROM schema_migrations ORDER BY version").map {
+                try $0.int(0)
+            }
             #expect(versions == (1...latest + 1).map(Int64.init))
         }
     }
@@ -44,6 +47,8 @@ import Testing
             #expect(migrations.map(\.version) == Array(1...migrations.count))
             #expect(migrations.first?.name == "init")
         }
-        #expect(try Migrator.load(.sqlite).count == Migrator.load(.postgres).count, "each migration needs both dialects")
+        #expect(
+            try Migrator.load(.sqlite).count == Migrator.load(.postgres).count,
+            "each migration needs both dialects")
     }
 }

@@ -16,7 +16,8 @@ import Testing
                 owner: "bob", priority: 7, settings: #"{"model":"sd15","steps":20}"#,
                 items: awkward.enumerated().map { index, prompt in
                     ItemSpec(
-                        prompt: prompt, negativePrompt: "blurry \(index)", seed: index == 0 ? UInt64.max : UInt64(index) << 40,
+                        prompt: prompt, negativePrompt: "blurry \(index)",
+                        seed: index == 0 ? UInt64.max : UInt64(index) << 40,
                         settings: #"{"w":512}"#, batchKey: "key-\(index % 2)")
                 })
             let id = try await store.submit(submission, now: t0)
@@ -32,7 +33,8 @@ import Testing
             let items = try await store.items(ItemFilter(job: id))
             #expect(items.map(\.spec) == submission.items)
             #expect(items.map(\.index) == Array(0..<awkward.count))
-            #expect(items.allSatisfy { $0.state == .queued && $0.attempt == 1 && $0.fence == 0 && $0.job == id })
+            #expect(
+                items.allSatisfy { $0.state == .queued && $0.attempt == 1 && $0.fence == 0 && $0.job == id })
             #expect(items.allSatisfy { $0.leaseOwner == nil && $0.result == nil && $0.lastError == nil })
             let one = try #require(try await store.item(items[2].id))
             #expect(one == items[2])
@@ -48,7 +50,8 @@ import Testing
             await #expect(throws: StoreError.self) {
                 try await store.submit(JobSubmission(owner: "a", items: []), now: t0)
             }
-            let withNUL = JobSubmission(owner: "a", items: [ItemSpec(prompt: "nul\u{0}inside", seed: 1, batchKey: "k")])
+            let withNUL = JobSubmission(
+                owner: "a", items: [ItemSpec(prompt: "nul\u{0}inside", seed: 1, batchKey: "k")])
             do {
                 _ = try await store.submit(withNUL, now: t0)
                 Issue.record("a prompt with NUL was stored")
@@ -72,7 +75,8 @@ import Testing
             #expect(try await store.jobs(JobFilter()).map(\.id) == [c, b, a])
             #expect(try await store.jobs(JobFilter(owner: "alice")).map(\.id) == [c, a])
             #expect(try await store.jobs(JobFilter(states: [.paused])).map(\.id) == [b])
-            #expect(try await store.jobs(JobFilter(states: [.active, .paused], limit: 2)).map(\.id) == [c, b])
+            #expect(
+                try await store.jobs(JobFilter(states: [.active, .paused], limit: 2)).map(\.id) == [c, b])
             #expect(try await store.jobs(JobFilter(before: c)).map(\.id) == [b, a])
             #expect(try await store.jobs(JobFilter(owner: "carol")).isEmpty)
             #expect(try await store.jobs(JobFilter(states: [])).isEmpty)
@@ -83,13 +87,17 @@ import Testing
     func itemsAreListedAndFiltered(_ backend: Backend) async throws {
         try await withStore(backend) { store, _ in
             let id = try await store.submit(job(count: 10), now: t0)
-            let claimed = try await store.claim(worker: "w", batchKey: nil, limit: 3, leaseDuration: 60, now: t0)
+            let claimed = try await store.claim(
+                worker: "w", batchKey: nil, limit: 3, leaseDuration: 60, now: t0)
             #expect(claimed.map(\.index) == [0, 1, 2])
             #expect(try await store.items(ItemFilter(job: id, states: [.leased])).map(\.index) == [0, 1, 2])
-            #expect(try await store.items(ItemFilter(job: id, states: [.queued], fromIndex: 5, limit: 2)).map(\.index) == [5, 6])
+            #expect(
+                try await store.items(ItemFilter(job: id, states: [.queued], fromIndex: 5, limit: 2)).map(
+                    \.index) == [5, 6])
             #expect(try await store.items(ItemFilter(job: id, fromIndex: 8)).map(\.index) == [8, 9])
             let leased = try await store.items(ItemFilter(job: id, states: [.leased]))
-            #expect(leased.allSatisfy { $0.leaseOwner == "w" && $0.leaseExpiresAt == t0 + 60 && $0.fence == 1 })
+            #expect(
+                leased.allSatisfy { $0.leaseOwner == "w" && $0.leaseExpiresAt == t0 + 60 && $0.fence == 1 })
         }
     }
 }

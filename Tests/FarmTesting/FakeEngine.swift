@@ -1,8 +1,9 @@
 import Crypto
 import FarmProtocol
-@testable import FarmWorker
 import Foundation
 import Synchronization
+
+@testable import FarmWorker
 
 /// An engine for farm tests: "renders" bytes that depend only on the prompt, seed and
 /// settings (so a re-run elsewhere gives the same bytes), reports each step, and can be held
@@ -43,15 +44,20 @@ final class FakeEngine: ImageEngine, Sendable {
     func failNextBatch(_ failure: RenderFailure) { state.withLock { $0.failNext = failure } }
 
     static func image(prompt: String, seed: UInt64, settings: RenderSettings) -> [UInt8] {
-        let text = "\(prompt)|\(seed)|\(settings.model)|\(settings.width)x\(settings.height)|\(settings.steps)"
+        let text =
+            "\(prompt)|\(seed)|\(settings.model)|\(settings.width)x\(settings.height)|\(settings.steps)"
         return Array("FAKEPNG".utf8) + Array(SHA256.hash(data: Array(text.utf8)))
     }
 
     func render(
-        _ items: [RenderItem], settings: RenderSettings, progress: @escaping @Sendable (EngineProgress) -> Void
+        _ items: [RenderItem], settings: RenderSettings,
+        progress: @escaping @Sendable (EngineProgress) -> Void
     ) async throws -> [RenderedImage] {
         let failure = state.withLock { s -> RenderFailure? in
-            s.calls.append(Call(items: items.map(\.item), model: settings.model, rng: settings.rng, timestepSpacing: settings.timestepSpacing))
+            s.calls.append(
+                Call(
+                    items: items.map(\.item), model: settings.model, rng: settings.rng,
+                    timestepSpacing: settings.timestepSpacing))
             defer { s.failNext = nil }
             return s.failNext
         }
@@ -65,7 +71,9 @@ final class FakeEngine: ImageEngine, Sendable {
         }
         for step in 1...settings.steps { progress(EngineProgress(step: step, totalSteps: settings.steps)) }
         return items.map {
-            RenderedImage(item: $0.item, png: Self.image(prompt: $0.prompt, seed: $0.seed, settings: settings), latents: Array("latents-\($0.item)".utf8))
+            RenderedImage(
+                item: $0.item, png: Self.image(prompt: $0.prompt, seed: $0.seed, settings: settings),
+                latents: Array("latents-\($0.item)".utf8))
         }
     }
 }

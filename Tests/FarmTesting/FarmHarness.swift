@@ -1,10 +1,11 @@
-@testable import FarmCoordinator
 import FarmProtocol
 import FarmStore
-@testable import FarmWorker
 import Foundation
-@testable import FarmCLI
 import Synchronization
+
+@testable import FarmCLI
+@testable import FarmCoordinator
+@testable import FarmWorker
 
 /// A coordinator core on a fresh SQLite file (or a fresh schema on PostgreSQL when
 /// SDFARM_TEST_DATABASE_URL is set) with a manual clock, and helpers to add in-memory workers.
@@ -20,7 +21,8 @@ struct FarmHarness {
     let model: String
 
     static func make(
-        directory: String? = nil, model: String? = nil, schema: String? = nil, clock: ManualFarmClock = ManualFarmClock(),
+        directory: String? = nil, model: String? = nil, schema: String? = nil,
+        clock: ManualFarmClock = ManualFarmClock(),
         config: CoordinatorConfig = .forTests(), wrap: ((any JobStore) -> any JobStore)? = nil
     ) async throws -> FarmHarness {
         let dir = directory ?? NSTemporaryDirectory() + "sdfarm-farm-\(UUID().uuidString)"
@@ -41,9 +43,13 @@ struct FarmHarness {
             store = try await location.open()
         }
         // The core may see the store through a wrapper (faults); `store` stays the real one.
-        let core = CoordinatorCore(store: wrap?(store) ?? store, results: try ResultStore(dataDirectory: dir), clock: clock, config: config)
+        let core = CoordinatorCore(
+            store: wrap?(store) ?? store, results: try ResultStore(dataDirectory: dir), clock: clock,
+            config: config)
         let name = model ?? "tiny-\(token.prefix(8))"
-        return FarmHarness(directory: dir, location: location, schema: schemaName, store: store, clock: clock, core: core, model: name)
+        return FarmHarness(
+            directory: dir, location: location, schema: schemaName, store: store, clock: clock, core: core,
+            model: name)
     }
 
     /// PostgreSQL for the farm tests when scripts/test (scripts/with-postgres) provides one.
@@ -60,29 +66,46 @@ struct FarmHarness {
 
     func cleanUp() async {
         await store.close()
-        if let schema, let url = FarmHarness.postgresURL { try? await PostgresStore.dropSchema(schema, url: url) }
+        if let schema, let url = FarmHarness.postgresURL {
+            try? await PostgresStore.dropSchema(schema, url: url)
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    var key: RenderSettings { RenderSettings(model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5) }
-    var settings: RenderSettings { RenderSettings(model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5) }
+    var key: RenderSettings {
+        RenderSettings(
+            model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
+    }
+    var settings: RenderSettings {
+        RenderSettings(
+            model: model, width: 64, height: 64, steps: 3, sampler: "euler", schedule: "default", cfg: 5)
+    }
 
     func capabilities(maxBatch: Int) -> WorkerCapabilities {
-        WorkerCapabilities(device: "cpu", memoryBytes: 1 << 30, threads: 1, maxBatch: maxBatch, models: [.init(name: model, sha256: String(repeating: "0", count: 64))])
+        WorkerCapabilities(
+            device: "cpu", memoryBytes: 1 << 30, threads: 1, maxBatch: maxBatch,
+            models: [.init(name: model, sha256: String(repeating: "0", count: 64))])
     }
 
     func submit(_ count: Int) async throws -> JobID {
-        let items = (0..<count).map { SubmittedItem(prompt: "prompt \($0)", negativePrompt: "", seed: UInt64(1000 + $0), key: key) }
+        let items = (0..<count).map {
+            SubmittedItem(prompt: "prompt \($0)", negativePrompt: "", seed: UInt64(1000 + $0), key: key)
+        }
         return try await core.submit(owner: "test", priority: 0, settings: "{}", items: items).job
     }
 
     /// A worker agent with its own outbox, connected through a bridge, running its loop.
-    func addWorker(_ name: String, engine: FakeEngine, maxBatch: Int = 2, outbox: String? = nil) async throws -> TestWorker {
-        let agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: outbox ?? "\(directory)/outbox-\(name)"), maxBatch: maxBatch)
+    func addWorker(_ name: String, engine: FakeEngine, maxBatch: Int = 2, outbox: String? = nil) async throws
+        -> TestWorker
+    {
+        let agent = WorkerAgent(
+            engine: engine, outbox: try ResultOutbox(directory: outbox ?? "\(directory)/outbox-\(name)"),
+            maxBatch: maxBatch)
         let bridge = InProcessBridge(core: core, agent: agent, worker: WorkerID(name))
         let loop = Task { await agent.run() }
         try await bridge.connect(capabilities: capabilities(maxBatch: maxBatch))
-        return TestWorker(agent: agent, bridge: bridge, loop: loop, outbox: outbox ?? "\(directory)/outbox-\(name)")
+        return TestWorker(
+            agent: agent, bridge: bridge, loop: loop, outbox: outbox ?? "\(directory)/outbox-\(name)")
     }
 
     /// Polls until `condition` holds; fails the test after `timeout` seconds of wall time
@@ -91,7 +114,10 @@ struct FarmHarness {
         try await FarmHarness.eventually(what, timeout: timeout, condition)
     }
 
-    static func eventually(_ what: String, timeout: Double = 30, every interval: Duration = .milliseconds(2), _ condition: () async throws -> Bool) async throws {
+    static func eventually(
+        _ what: String, timeout: Double = 30, every interval: Duration = .milliseconds(2),
+        _ condition: () async throws -> Bool
+    ) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         while ContinuousClock.now < deadline {
             if try await condition() { return }
@@ -137,7 +163,9 @@ struct HarnessTimeout: Error, CustomStringConvertible {
 
 /// Runs `body` and returns its value, or throws `HarnessTimeout` after `seconds` — even if
 /// `body` ignores cancellation (it is then abandoned): no test waits for ever.
-func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+func withTimeout<T: Sendable>(
+    _ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
     let once = ResumeOnce<T>()
     return try await withCheckedThrowingContinuation { continuation in
         once.set(continuation)

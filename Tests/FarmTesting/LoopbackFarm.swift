@@ -7,9 +7,9 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
+@testable import FarmCLI
 @testable import FarmCoordinator
 @testable import FarmWorker
-@testable import FarmCLI
 
 /// A coordinator serving the farm protocol on a loopback port, over a `FarmHarness` core;
 /// workers and clients connect to it through real sockets.
@@ -27,13 +27,19 @@ final class LoopbackFarm: Sendable {
     /// The protocol session (its gate and submit buffers are what the limit tests look at).
     let session: FarmServer
 
-    init(farm: FarmHarness, port: Int = 0, heartbeatInterval: Duration = .milliseconds(100), limits: ConnectionLimits = ConnectionLimits()) async throws {
+    init(
+        farm: FarmHarness, port: Int = 0, heartbeatInterval: Duration = .milliseconds(100),
+        limits: ConnectionLimits = ConnectionLimits()
+    ) async throws {
         self.farm = farm
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
-        server = try await FarmServer.bind(host: "127.0.0.1", port: port, group: MultiThreadedEventLoopGroup.singleton, logger: quiet)
+        server = try await FarmServer.bind(
+            host: "127.0.0.1", port: port, group: MultiThreadedEventLoopGroup.singleton, logger: quiet)
         self.port = server.localAddress!.port!
-        var session = FarmServer(core: farm.core, workerToken: Self.workerToken, clientToken: Self.clientToken, logger: quiet, limits: limits)
+        var session = FarmServer(
+            core: farm.core, workerToken: Self.workerToken, clientToken: Self.clientToken, logger: quiet,
+            limits: limits)
         session.heartbeatInterval = heartbeatInterval
         let handler = session
         self.session = session
@@ -48,7 +54,9 @@ final class LoopbackFarm: Sendable {
         _ = try? await withTimeout(10, "the coordinator to stop") { [serving] in _ = await serving.result }
     }
 
-    func connector(name: String, maxBatch: Int, token: [UInt8] = LoopbackFarm.workerToken) -> CoordinatorConnector {
+    func connector(name: String, maxBatch: Int, token: [UInt8] = LoopbackFarm.workerToken)
+        -> CoordinatorConnector
+    {
         var c = CoordinatorConnector(
             host: "127.0.0.1", port: port, token: token,
             hello: Hello(
@@ -61,8 +69,11 @@ final class LoopbackFarm: Sendable {
         return c
     }
 
-    func client<T: Sendable>(token: [UInt8] = LoopbackFarm.clientToken, _ body: (inout FarmClient) async throws -> T) async throws -> T {
-        try await FarmClient.with(host: "127.0.0.1", port: port, token: token, idleTimeout: .seconds(30), body)
+    func client<T: Sendable>(
+        token: [UInt8] = LoopbackFarm.clientToken, _ body: (inout FarmClient) async throws -> T
+    ) async throws -> T {
+        try await FarmClient.with(
+            host: "127.0.0.1", port: port, token: token, idleTimeout: .seconds(30), body)
     }
 
     /// Submits `count` items of the harness's key through the wire (several chunks when large).
@@ -92,7 +103,9 @@ final class LoopbackWorker: Sendable {
     private let state = Switch()
 
     init(farm: LoopbackFarm, name: String, engine: FakeEngine, maxBatch: Int = 2) throws {
-        agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: "\(farm.farm.directory)/outbox-\(name)"), maxBatch: maxBatch)
+        agent = WorkerAgent(
+            engine: engine, outbox: try ResultOutbox(directory: "\(farm.farm.directory)/outbox-\(name)"),
+            maxBatch: maxBatch)
         let connector = farm.connector(name: name, maxBatch: maxBatch)
         self.connector = connector
         let state = self.state

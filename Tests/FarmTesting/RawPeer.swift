@@ -19,7 +19,9 @@ final class RawPeer: Sendable {
         let received = ReceivedBytes()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collect(into: received)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collect(into: received))
+                }
             }
             .connect(host: "127.0.0.1", port: port).get()
         return RawPeer(channel: channel, received: received)
@@ -47,14 +49,18 @@ final class RawPeer: Sendable {
     /// Whether the coordinator closed the connection within `seconds`.
     func closed(within seconds: Double) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while channel.isActive, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        while channel.isActive, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         return !channel.isActive
     }
 
     /// Waits up to `seconds` for at least `count` whole frames.
     func frames(_ count: Int, within seconds: Double) async -> [Frame] {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while frames.count < count, channel.isActive, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        while frames.count < count, channel.isActive, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         return frames
     }
 
@@ -79,7 +85,9 @@ extension Array where Element == UInt8 {
     /// Whether `run` occurs anywhere in these bytes.
     func contains(run: [UInt8]) -> Bool {
         guard !run.isEmpty, count >= run.count else { return run.isEmpty }
-        for start in 0...(count - run.count) where self[start..<start + run.count].elementsEqual(run) { return true }
+        for start in 0...(count - run.count) where self[start..<start + run.count].elementsEqual(run) {
+            return true
+        }
         return false
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The built `sdfarm` executable run as a child process, output to a log file. For the
@@ -24,8 +24,12 @@ final class SdfarmProcess: Sendable {
         return nil
     }
 
-    init(_ name: String, _ arguments: [String], logDirectory: String, environment: [String: String] = [:]) throws {
-        guard let exe = Self.executable() else { throw HarnessTimeout(what: "the sdfarm executable (run swift build --build-tests)") }
+    init(_ name: String, _ arguments: [String], logDirectory: String, environment: [String: String] = [:])
+        throws
+    {
+        guard let exe = Self.executable() else {
+            throw HarnessTimeout(what: "the sdfarm executable (run swift build --build-tests)")
+        }
         self.name = name
         log = "\(logDirectory)/\(name).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
@@ -51,12 +55,16 @@ final class SdfarmProcess: Sendable {
 
     /// Waits for the process to exit (polling, with a deadline); returns its status.
     func wait(timeout: Double) async throws -> Int32 {
-        try await FarmHarness.eventually("\(name) to exit", timeout: timeout, every: .milliseconds(50)) { !self.isRunning }
+        try await FarmHarness.eventually("\(name) to exit", timeout: timeout, every: .milliseconds(50)) {
+            !self.isRunning
+        }
         return exitStatus
     }
 
     /// Runs a CLI command to completion; returns (status, output).
-    static func run(_ name: String, _ arguments: [String], logDirectory: String, timeout: Double = 60) async throws -> (Int32, String) {
+    static func run(_ name: String, _ arguments: [String], logDirectory: String, timeout: Double = 60)
+        async throws -> (Int32, String)
+    {
         let p = try SdfarmProcess(name, arguments, logDirectory: logDirectory)
         do {
             let status = try await p.wait(timeout: timeout)

@@ -41,7 +41,9 @@ struct WorkerOutboxTests {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let outbox = try ResultOutbox(directory: dir)
-        let entry = try outbox.put(item: 1, fence: 1, job: 1, image: RenderedImage(item: 1, png: [9, 9], latents: [1]), elapsed: 1, batchSize: 1)
+        let entry = try outbox.put(
+            item: 1, fence: 1, job: 1, image: RenderedImage(item: 1, png: [9, 9], latents: [1]), elapsed: 1,
+            batchSize: 1)
         try Data([0, 0]).write(to: URL(fileURLWithPath: "\(dir)/1-1/image.png"))
         #expect(throws: OutboxError.self) { try outbox.load(entry) }
     }
@@ -49,7 +51,8 @@ struct WorkerOutboxTests {
     @Test func halfWrittenEntriesFromACrashAreCleared() throws {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: "\(dir)/.tmp-crashed", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: "\(dir)/.tmp-crashed", withIntermediateDirectories: true)
         let outbox = try ResultOutbox(directory: dir)
         #expect(try outbox.pending().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/.tmp-crashed"))
@@ -65,7 +68,9 @@ struct WorkerOutboxTests {
         _ = FileManager.default.createFile(atPath: "\(dir)/68-1/image.png", contents: Data("png".utf8))
         let outbox = try ResultOutbox(directory: dir)
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/68-1"))
-        try outbox.put(item: 7, fence: 1, job: 1, image: RenderedImage(item: 7, png: [1], latents: [2]), elapsed: 1, batchSize: 1)
+        try outbox.put(
+            item: 7, fence: 1, job: 1, image: RenderedImage(item: 7, png: [1], latents: [2]), elapsed: 1,
+            batchSize: 1)
         outbox.remove(item: 7, fence: 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }

@@ -14,11 +14,14 @@ struct WorkerRunnerTests {
         let farm = try await FarmHarness.make()
         defer { Task { await farm.cleanUp() } }
         let engine = FakeEngine()
-        let agent = WorkerAgent(engine: engine, outbox: try ResultOutbox(directory: "\(farm.directory)/outbox-r"), maxBatch: 2)
+        let agent = WorkerAgent(
+            engine: engine, outbox: try ResultOutbox(directory: "\(farm.directory)/outbox-r"), maxBatch: 2)
         let attempts = Mutex(0)
         let bridges = Mutex<[InProcessBridge]>([])
         var runner = WorkerRunner(agent: agent) {
-            let n = attempts.withLock { $0 += 1; return $0 }
+            let n = attempts.withLock {
+                $0 += 1; return $0
+            }
             // The coordinator is unreachable for the first two attempts.
             if n <= 2 { throw CocoaError(.fileReadNoSuchFile) }
             let bridge = InProcessBridge(core: farm.core, agent: agent, worker: WorkerID("r"))
@@ -50,7 +53,9 @@ struct WorkerRunnerTests {
         let dir = NSTemporaryDirectory() + "sdfarm-runner-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let agent = WorkerAgent(engine: FakeEngine(), outbox: try ResultOutbox(directory: dir), maxBatch: 1)
-        let runner = WorkerRunner(agent: agent) { throw FatalConnectionError("the coordinator refused our token") }
+        let runner = WorkerRunner(agent: agent) {
+            throw FatalConnectionError("the coordinator refused our token")
+        }
         await #expect(throws: FatalConnectionError.self) { try await runner.run() }
     }
 }

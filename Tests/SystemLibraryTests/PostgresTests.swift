@@ -7,7 +7,9 @@ import Testing
 @Suite struct PostgresTests {
     static let url = ProcessInfo.processInfo.environment["SDFARM_TEST_DATABASE_URL"]
 
-    @Test(.enabled(if: url != nil, "SDFARM_TEST_DATABASE_URL is unset: run scripts/test, which starts PostgreSQL"))
+    @Test(
+        .enabled(
+            if: url != nil, "SDFARM_TEST_DATABASE_URL is unset: run scripts/test, which starts PostgreSQL"))
     func queryWithBoundParameters() throws {
         let connection = PQconnectdb(Self.url!)
         defer { PQfinish(connection) }

@@ -19,7 +19,8 @@ public protocol Backend: Sendable {
 
     /// Group normalisation over NCHW (or [N, C, L]) with per-channel affine; `silu` applies
     /// SiLU to the result in the same pass (the ResNet pattern norm → SiLU).
-    func groupNorm(_ x: Tensor, groups: Int, weight: Tensor, bias: Tensor, epsilon: Float, silu: Bool) -> Tensor
+    func groupNorm(_ x: Tensor, groups: Int, weight: Tensor, bias: Tensor, epsilon: Float, silu: Bool)
+        -> Tensor
 
     /// Layer normalisation over the last dimension with affine weight and bias.
     func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor, epsilon: Float) -> Tensor

@@ -4,21 +4,27 @@ public struct CPUBackend: Backend {
     public init() {}
     public var name: String { "cpu (OpenBLAS, \(EngineThreads.count) threads)" }
 
-    public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Padding2D) -> Tensor {
-        precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1] && weight.shape[2] == weight.shape[3],
-                     "conv2d: weight \(weight.shape) for input \(x.shape)")
+    public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Padding2D) -> Tensor
+    {
+        precondition(
+            x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1]
+                && weight.shape[2] == weight.shape[3],
+            "conv2d: weight \(weight.shape) for input \(x.shape)")
         let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (cout, k) = (weight.shape[0], weight.shape[2])
-        let oh = convOutputSize(h, kernel: k, stride: stride, padBefore: padding.top, padAfter: padding.bottom)
-        let ow = convOutputSize(w, kernel: k, stride: stride, padBefore: padding.left, padAfter: padding.right)
+        let oh = convOutputSize(
+            h, kernel: k, stride: stride, padBefore: padding.top, padAfter: padding.bottom)
+        let ow = convOutputSize(
+            w, kernel: k, stride: stride, padBefore: padding.left, padAfter: padding.right)
         var out = Tensor(uninitialized: [n, cout, oh, ow])
         out.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in
                 weight.withUnsafeBufferPointer { wp in
                     withOptionalPointer(bias) { bp in
-                        Conv2DKernel.run(x: xp.baseAddress!, n: n, cin: cin, h: h, w: w, weight: wp.baseAddress!,
-                                         cout: cout, kernel: k, stride: stride, padding: padding,
-                                         bias: bp, out: o.baseAddress!)
+                        Conv2DKernel.run(
+                            x: xp.baseAddress!, n: n, cin: cin, h: h, w: w, weight: wp.baseAddress!,
+                            cout: cout, kernel: k, stride: stride, padding: padding,
+                            bias: bp, out: o.baseAddress!)
                     }
                 }
             }
@@ -42,11 +48,17 @@ public struct CPUBackend: Backend {
             x.withUnsafeBufferPointer { xp in
                 weight.withUnsafeBufferPointer { wp in
                     withOptionalPointer(bias) { bp in
-                        if let bp { Conv2DKernel.fillRowsRepeating(o.baseAddress!, rows: rows, values: bp, width: outF) }
+                        if let bp {
+                            Conv2DKernel.fillRowsRepeating(
+                                o.baseAddress!, rows: rows, values: bp, width: outF)
+                        }
                         for i in 0..<images where rowsPerImage > 0 {
-                            sgemm(transA: false, transB: true, m: rowsPerImage, n: outF, k: inF,
-                                  a: xp.baseAddress! + i * rowsPerImage * inF, lda: inF, b: wp.baseAddress!, ldb: inF,
-                                  beta: bp == nil ? 0 : 1, c: o.baseAddress! + i * rowsPerImage * outF, ldc: outF)
+                            sgemm(
+                                transA: false, transB: true, m: rowsPerImage, n: outF, k: inF,
+                                a: xp.baseAddress! + i * rowsPerImage * inF, lda: inF, b: wp.baseAddress!,
+                                ldb: inF,
+                                beta: bp == nil ? 0 : 1, c: o.baseAddress! + i * rowsPerImage * outF,
+                                ldc: outF)
                         }
                     }
                 }
@@ -55,14 +67,19 @@ public struct CPUBackend: Backend {
         return out
     }
 
-    public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor, bias: Tensor, epsilon: Float, silu: Bool) -> Tensor {
+    public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor, bias: Tensor, epsilon: Float, silu: Bool)
+        -> Tensor
+    {
         let n = x.shape[0], c = x.shape[1]
-        precondition(c % groups == 0 && weight.count == c && bias.count == c, "groupNorm: \(groups) groups for \(x.shape)")
+        precondition(
+            c % groups == 0 && weight.count == c && bias.count == c,
+            "groupNorm: \(groups) groups for \(x.shape)")
         return unary(x) { xp, o in
             weight.withUnsafeBufferPointer { wp in
                 bias.withUnsafeBufferPointer { bp in
-                    NormKernels.groupNorm(x: xp, out: o, n: n, c: c, spatial: x.count / max(n * c, 1), groups: groups,
-                                          weight: wp.baseAddress!, bias: bp.baseAddress!, epsilon: epsilon, silu: silu)
+                    NormKernels.groupNorm(
+                        x: xp, out: o, n: n, c: c, spatial: x.count / max(n * c, 1), groups: groups,
+                        weight: wp.baseAddress!, bias: bp.baseAddress!, epsilon: epsilon, silu: silu)
                 }
             }
         }
@@ -70,12 +87,14 @@ public struct CPUBackend: Backend {
 
     public func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor, epsilon: Float) -> Tensor {
         let width = x.shape.last!
-        precondition(weight.count == width && bias.count == width, "layerNorm: weight \(weight.shape) for \(x.shape)")
+        precondition(
+            weight.count == width && bias.count == width, "layerNorm: weight \(weight.shape) for \(x.shape)")
         return unary(x) { xp, o in
             weight.withUnsafeBufferPointer { wp in
                 bias.withUnsafeBufferPointer { bp in
-                    NormKernels.layerNorm(x: xp, out: o, rows: x.count / width, width: width,
-                                          weight: wp.baseAddress!, bias: bp.baseAddress!, epsilon: epsilon)
+                    NormKernels.layerNorm(
+                        x: xp, out: o, rows: x.count / width, width: width,
+                        weight: wp.baseAddress!, bias: bp.baseAddress!, epsilon: epsilon)
                 }
             }
         }
@@ -91,7 +110,8 @@ public struct CPUBackend: Backend {
         var out = Tensor(uninitialized: Array(x.shape.dropLast()) + [width])
         out.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in
-                ActivationKernels.geglu(x: xp.baseAddress!, out: o.baseAddress!, rows: x.count / (2 * width), width: width)
+                ActivationKernels.geglu(
+                    x: xp.baseAddress!, out: o.baseAddress!, rows: x.count / (2 * width), width: width)
             }
         }
         return out
@@ -109,15 +129,17 @@ public struct CPUBackend: Backend {
     public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, causal: Bool) -> Tensor {
         let (n, lq, c) = (query.shape[0], query.shape[1], query.shape[2])
         let lk = key.shape[1]
-        precondition(key.shape == [n, lk, c] && value.shape == key.shape && c % heads == 0,
-                     "attention: q \(query.shape), k \(key.shape), v \(value.shape), \(heads) heads")
+        precondition(
+            key.shape == [n, lk, c] && value.shape == key.shape && c % heads == 0,
+            "attention: q \(query.shape), k \(key.shape), v \(value.shape), \(heads) heads")
         var out = Tensor(uninitialized: [n, lq, c])
         out.withUnsafeMutableBufferPointer { o in
             query.withUnsafeBufferPointer { q in
                 key.withUnsafeBufferPointer { k in
                     value.withUnsafeBufferPointer { v in
-                        AttentionKernel.run(q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, out: o.baseAddress!,
-                                            n: n, lq: lq, lk: lk, c: c, heads: heads, causal: causal)
+                        AttentionKernel.run(
+                            q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, out: o.baseAddress!,
+                            n: n, lq: lq, lk: lk, c: c, heads: heads, causal: causal)
                     }
                 }
             }
@@ -130,7 +152,8 @@ public struct CPUBackend: Backend {
         var out = Tensor(uninitialized: [n, c, height, width])
         out.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in
-                LayoutKernels.upsampleNearest(xp.baseAddress!, o.baseAddress!, planes: n * c, h: h, w: w, oh: height, ow: width)
+                LayoutKernels.upsampleNearest(
+                    xp.baseAddress!, o.baseAddress!, planes: n * c, h: h, w: w, oh: height, ow: width)
             }
         }
         return out
@@ -138,8 +161,9 @@ public struct CPUBackend: Backend {
 
     public func concatChannels(_ a: Tensor, _ b: Tensor) -> Tensor {
         let n = a.shape[0]
-        precondition(b.shape[0] == n && a.shape.dropFirst(2) == b.shape.dropFirst(2),
-                     "concatChannels: \(a.shape) and \(b.shape)")
+        precondition(
+            b.shape[0] == n && a.shape.dropFirst(2) == b.shape.dropFirst(2),
+            "concatChannels: \(a.shape) and \(b.shape)")
         var shape = a.shape
         shape[1] += b.shape[1]
         let aPer = a.count / max(n, 1), bPer = b.count / max(n, 1)
@@ -148,8 +172,10 @@ public struct CPUBackend: Backend {
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
                     for i in 0..<n {
-                        (o.baseAddress! + i * (aPer + bPer)).update(from: ap.baseAddress! + i * aPer, count: aPer)
-                        (o.baseAddress! + i * (aPer + bPer) + aPer).update(from: bp.baseAddress! + i * bPer, count: bPer)
+                        (o.baseAddress! + i * (aPer + bPer)).update(
+                            from: ap.baseAddress! + i * aPer, count: aPer)
+                        (o.baseAddress! + i * (aPer + bPer) + aPer).update(
+                            from: bp.baseAddress! + i * bPer, count: bPer)
                     }
                 }
             }
@@ -169,7 +195,8 @@ public struct CPUBackend: Backend {
         precondition(values.count == planes, "addPerChannel: values \(values.shape) for \(x.shape)")
         return unary(x) { xp, o in
             values.withUnsafeBufferPointer { vp in
-                LayoutKernels.addPerPlane(xp, vp.baseAddress!, o, planes: planes, spatial: x.count / max(planes, 1))
+                LayoutKernels.addPerPlane(
+                    xp, vp.baseAddress!, o, planes: planes, spatial: x.count / max(planes, 1))
             }
         }
     }
@@ -184,7 +211,8 @@ public struct CPUBackend: Backend {
         out.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in
                 for b in 0..<n {
-                    LayoutKernels.transpose(xp.baseAddress! + b * c * h * w, o.baseAddress! + b * c * h * w, rows: c, cols: h * w)
+                    LayoutKernels.transpose(
+                        xp.baseAddress! + b * c * h * w, o.baseAddress! + b * c * h * w, rows: c, cols: h * w)
                 }
             }
         }
@@ -198,7 +226,8 @@ public struct CPUBackend: Backend {
         out.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in
                 for b in 0..<n {
-                    LayoutKernels.transpose(xp.baseAddress! + b * l * c, o.baseAddress! + b * l * c, rows: l, cols: c)
+                    LayoutKernels.transpose(
+                        xp.baseAddress! + b * l * c, o.baseAddress! + b * l * c, rows: l, cols: c)
                 }
             }
         }
@@ -220,7 +249,9 @@ public struct CPUBackend: Backend {
     }
 
     /// Runs a kernel from x's elements into a new tensor of x's shape.
-    private func unary(_ x: Tensor, _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+    private func unary(_ x: Tensor, _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void)
+        -> Tensor
+    {
         var out = Tensor(uninitialized: x.shape)
         out.withUnsafeMutableBufferPointer { o in
             x.withUnsafeBufferPointer { xp in body(xp.baseAddress!, o.baseAddress!) }

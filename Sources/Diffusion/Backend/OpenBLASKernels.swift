@@ -19,7 +19,8 @@ public enum OpenBLASKernels {
     /// the user did not pick a core type and the CPU's flags allow a wider family.
     public static var preferredCoreType: String? {
         guard getenv("OPENBLAS_CORETYPE") == nil, let flags = cpuFlagsLine() else { return nil }
-        return preferredCoreType(chosen: coreName, cpuFlags: Set(flags.split(separator: " ").map(String.init)))
+        return preferredCoreType(
+            chosen: coreName, cpuFlags: Set(flags.split(separator: " ").map(String.init)))
     }
 
     /// The decision behind `preferredCoreType`, for given facts: the widest of SkylakeX

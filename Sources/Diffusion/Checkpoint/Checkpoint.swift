@@ -58,8 +58,11 @@ public struct Checkpoint: Sendable {
         try AutoencoderKL(config: vae.config, weights: vae.weights)
     }
 
-    init(path: String, layout: Layout, textEncoder: Component<CLIPTextConfig>, vae: Component<AutoencoderKLConfig>,
-         unet: Component<UNetConfig>, ignoredTensors: [String]) {
+    init(
+        path: String, layout: Layout, textEncoder: Component<CLIPTextConfig>,
+        vae: Component<AutoencoderKLConfig>,
+        unet: Component<UNetConfig>, ignoredTensors: [String]
+    ) {
         self.path = path
         self.layout = layout
         self.textEncoder = textEncoder

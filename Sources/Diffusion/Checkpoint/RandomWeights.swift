@@ -5,7 +5,9 @@
 public enum RandomWeights {
     /// Fills every tensor `build` asks for. Norm weights are 1, biases 0, other weights uniform
     /// with variance 1/fan-in (so activations stay in range through deep stacks).
-    public static func make(seed: UInt64, origin: String, _ build: (WeightLoader) throws -> Void) throws -> WeightSource {
+    public static func make(seed: UInt64, origin: String, _ build: (WeightLoader) throws -> Void) throws
+        -> WeightSource
+    {
         let audit = WeightLoader(WeightSource(origin: origin, tensors: [String: Tensor]()), mode: .audit)
         try build(audit)
         var state = seed

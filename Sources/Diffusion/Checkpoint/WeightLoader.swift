@@ -31,7 +31,10 @@ public final class WeightLoader {
     /// Names that may be present and unused (e.g. CLIP's `position_ids` buffer).
     private let ignorable: (String) -> Bool
 
-    public init(_ source: WeightSource, mode: Mode = .load, ignoring ignorable: @escaping (String) -> Bool = { _ in false }) {
+    public init(
+        _ source: WeightSource, mode: Mode = .load,
+        ignoring ignorable: @escaping (String) -> Bool = { _ in false }
+    ) {
         self.source = source
         self.mode = mode
         self.ignorable = ignorable
@@ -53,7 +56,9 @@ public final class WeightLoader {
         used.insert(full)
         if mode == .audit {
             if let info = source.info(full) {
-                if info.shape != shape { problems.append(.wrongShape(full, found: info.shape, expected: shape)) }
+                if info.shape != shape {
+                    problems.append(.wrongShape(full, found: info.shape, expected: shape))
+                }
             } else {
                 problems.append(.missing(full, expected: shape))
             }
@@ -74,8 +79,9 @@ public final class WeightLoader {
         }
         guard unexpected.isEmpty else {
             let list = unexpected.prefix(5).joined(separator: ", ") + (unexpected.count > 5 ? ", …" : "")
-            throw CheckpointError(file: source.origin, tensor: unexpected[0],
-                                  "\(unexpected.count) unexpected tensor(s) for this architecture: \(list)")
+            throw CheckpointError(
+                file: source.origin, tensor: unexpected[0],
+                "\(unexpected.count) unexpected tensor(s) for this architecture: \(list)")
         }
     }
 }

@@ -52,7 +52,9 @@ public struct WeightSource: Sendable {
     /// The tensor as Float32, checked against `shape` when given.
     public func tensor(_ name: String, shape: [Int]? = nil) throws -> Tensor {
         if let t = resident[name] {
-            if let shape, t.shape != shape { throw CheckpointError(file: origin, tensor: name, "has shape \(t.shape), expected \(shape)") }
+            if let shape, t.shape != shape {
+                throw CheckpointError(file: origin, tensor: name, "has shape \(t.shape), expected \(shape)")
+            }
             return t
         }
         guard let m = tensors[name] else { throw CheckpointError(file: origin, tensor: name, "missing") }

@@ -58,7 +58,8 @@ public enum ShapeScorer {
             }
         }
         guard area >= minimumArea else {
-            return ShapeScore(background: background, colour: nil, shape: nil, area: area, extent: 0, solidity: 0)
+            return ShapeScore(
+                background: background, colour: nil, shape: nil, area: area, extent: 0, solidity: 0)
         }
 
         // 3. Shape colour: per-channel median of the shape pixels.
@@ -90,7 +91,9 @@ public enum ShapeScorer {
         } else {
             shape = .triangle
         }
-        return ShapeScore(background: background, colour: colour, shape: shape, area: area, extent: extent, solidity: solidity)
+        return ShapeScore(
+            background: background, colour: colour, shape: shape, area: area, extent: extent,
+            solidity: solidity)
     }
 
     struct Point: Hashable, Comparable {
@@ -103,14 +106,20 @@ public enum ShapeScorer {
     static func convexHullArea(_ points: [Point]) -> Double {
         let pts = Array(Set(points)).sorted()
         guard pts.count >= 3 else { return 0 }
-        func cross(_ o: Point, _ a: Point, _ b: Point) -> Int { (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x) }
+        func cross(_ o: Point, _ a: Point, _ b: Point) -> Int {
+            (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+        }
         var lower: [Point] = [], upper: [Point] = []
         for p in pts {
-            while lower.count >= 2, cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
+            while lower.count >= 2, cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 {
+                lower.removeLast()
+            }
             lower.append(p)
         }
         for p in pts.reversed() {
-            while upper.count >= 2, cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
+            while upper.count >= 2, cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 {
+                upper.removeLast()
+            }
             upper.append(p)
         }
         let hull = Array(lower.dropLast()) + Array(upper.dropLast())

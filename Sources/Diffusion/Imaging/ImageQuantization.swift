@@ -6,7 +6,9 @@ extension RGBImage {
     /// t = clamp(x · 0.5 + 0.5, 0, 1); byte = round_half_even(t · 255). NaN becomes 0.
     public init(decoded chw: [Float], height: Int, width: Int) throws {
         guard height > 0, width > 0, chw.count == 3 * height * width else {
-            throw ImagingError("decoded image", "expected [3, \(height), \(width)] = \(3 * height * width) values, got \(chw.count)")
+            throw ImagingError(
+                "decoded image",
+                "expected [3, \(height), \(width)] = \(3 * height * width) values, got \(chw.count)")
         }
         let plane = height * width
         var pixels = [UInt8](repeating: 0, count: 3 * plane)

@@ -14,7 +14,9 @@ public enum LatentPreview {
     /// rgb = Σ_c latent[c]·coef[c], then clamp(rgb·0.5 + 0.5, 0, 1)·255, truncated as A1111 does.
     public static func rgb(latents: [Float], height: Int, width: Int) throws -> RGBImage {
         guard height > 0, width > 0, latents.count == 4 * height * width else {
-            throw ImagingError("preview latents", "expected [4, \(height), \(width)] = \(4 * height * width) values, got \(latents.count)")
+            throw ImagingError(
+                "preview latents",
+                "expected [4, \(height), \(width)] = \(4 * height * width) values, got \(latents.count)")
         }
         let plane = height * width
         var pixels = [UInt8](repeating: 0, count: 3 * plane)

@@ -18,7 +18,8 @@ public enum PNGFile {
 
     /// Encodes an image with text chunks (tEXt when the text fits Latin-1, iTXt otherwise).
     public static func encode(_ image: RGBImage, texts: [(key: String, text: String)] = []) throws -> Data {
-        for (key, _) in texts where key.utf8.isEmpty || key.utf8.count > 79 || !key.allSatisfy({ $0.isASCII && !$0.isNewline }) {
+        for (key, _) in texts
+        where key.utf8.isEmpty || key.utf8.count > 79 || !key.allSatisfy({ $0.isASCII && !$0.isNewline }) {
             throw ImagingError("PNG text key \(key.debugDescription)", "must be 1 to 79 ASCII characters")
         }
         let keys = texts.map { strdup($0.key) }
@@ -39,7 +40,8 @@ public enum PNGFile {
         return Data(bytes: out, count: length)
     }
 
-    public static func write(_ image: RGBImage, texts: [(key: String, text: String)] = [], to url: URL) throws {
+    public static func write(_ image: RGBImage, texts: [(key: String, text: String)] = [], to url: URL) throws
+    {
         let data = try encode(image, texts: texts)
         do { try data.write(to: url, options: .atomic) } catch {
             throw ImagingError(url.path, "cannot write: \(error.localizedDescription)")
@@ -52,7 +54,8 @@ public enum PNGFile {
         var error = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBytes { bytes in
             sdfarm_png_decode(
-                bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, UInt32(maxSide), &decoded, &error, error.count)
+                bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, UInt32(maxSide), &decoded, &error,
+                error.count)
         }
         guard status == 0 else { throw ImagingError(name, message(error)) }
         defer { sdfarm_png_image_free(&decoded) }
@@ -66,7 +69,8 @@ public enum PNGFile {
         }
         let image: RGBImage
         if channels == 3 || channels == 4 {
-            image = try RGBImage(width: Int(decoded.width), height: Int(decoded.height), channels: channels, pixels: pixels)
+            image = try RGBImage(
+                width: Int(decoded.width), height: Int(decoded.height), channels: channels, pixels: pixels)
         } else {
             throw ImagingError(name, "decoded to \(channels) channels; expected RGB or RGBA")
         }
@@ -76,7 +80,9 @@ public enum PNGFile {
     public static func read(_ url: URL) throws -> Contents {
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
         guard let size else { throw ImagingError(url.path, "no such file") }
-        guard size <= maxFileBytes else { throw ImagingError(url.path, "is \(size) bytes, more than the \(maxFileBytes) read") }
+        guard size <= maxFileBytes else {
+            throw ImagingError(url.path, "is \(size) bytes, more than the \(maxFileBytes) read")
+        }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ImagingError(url.path, "cannot read: \(error.localizedDescription)")

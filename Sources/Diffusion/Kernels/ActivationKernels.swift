@@ -9,7 +9,9 @@ enum ActivationKernels {
         }
     }
 
-    static func activation(_ kind: Activation, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, count: Int) {
+    static func activation(
+        _ kind: Activation, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, count: Int
+    ) {
         let box = UncheckedSendable((x, out))
         Parallel.forRanges(count, minChunk: 1 << 15) { range in
             let (x, out) = box.value
@@ -27,7 +29,9 @@ enum ActivationKernels {
             for r in range {
                 let a = x + r * 2 * width, gate = a + width, dst = out + r * width
                 var i = 0
-                while i + 8 <= width { store8(load8(a + i) * apply8(.gelu, load8(gate + i)), dst + i); i += 8 }
+                while i + 8 <= width {
+                    store8(load8(a + i) * apply8(.gelu, load8(gate + i)), dst + i); i += 8
+                }
                 while i < width { dst[i] = a[i] * apply8(.gelu, Float8(repeating: gate[i]))[0]; i += 1 }
             }
         }

@@ -15,9 +15,11 @@ extension AttentionKernel {
     /// `BLASThreadGate` exclusively so that no other GEMM runs under that setting, and restored
     /// afterwards. Returns false (doing nothing) when there are fewer pairs than threads.
     // q: [n, lq, c], k, v: [n, lk, c], c = heads·d → out: [n, lq, c]
-    static func runHeadParallel(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                                out: UnsafeMutablePointer<Float>, n: Int, lq: Int, lk: Int, c: Int, heads: Int,
-                                causal: Bool, scoreBudget: Int = perThreadScoreBudget) -> Bool {
+    static func runHeadParallel(
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+        out: UnsafeMutablePointer<Float>, n: Int, lq: Int, lk: Int, c: Int, heads: Int,
+        causal: Bool, scoreBudget: Int = perThreadScoreBudget
+    ) -> Bool {
         let threads = EngineThreads.count
         let pairs = n * heads
         guard threads > 1, pairs >= threads, lq > 0, lk > 0 else { return false }
@@ -32,9 +34,10 @@ extension AttentionKernel {
                 defer { scores.deallocate() }
                 for pair in stride(from: t, to: pairs, by: threads) {
                     let (b, h, d) = (pair / heads, pair % heads, c / heads)
-                    singleHead(q: q + b * lq * c + h * d, k: k + b * lk * c + h * d, v: v + b * lk * c + h * d,
-                               out: out + b * lq * c + h * d, lq: lq, lk: lk, c: c, d: d, causal: causal,
-                               block: block, scores: scores)
+                    singleHead(
+                        q: q + b * lq * c + h * d, k: k + b * lk * c + h * d, v: v + b * lk * c + h * d,
+                        out: out + b * lq * c + h * d, lq: lq, lk: lk, c: c, d: d, causal: causal,
+                        block: block, scores: scores)
                 }
             }
         }
@@ -43,20 +46,24 @@ extension AttentionKernel {
 
     /// One head on the calling thread: q·kᵀ/√d for `block` query rows at a time into `scores`,
     /// row softmax, p·v into the head's output columns (row stride c).
-    private static func singleHead(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                                   out: UnsafeMutablePointer<Float>, lq: Int, lk: Int, c: Int, d: Int, causal: Bool,
-                                   block: Int, scores: UnsafeMutablePointer<Float>) {
+    private static func singleHead(
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+        out: UnsafeMutablePointer<Float>, lq: Int, lk: Int, c: Int, d: Int, causal: Bool,
+        block: Int, scores: UnsafeMutablePointer<Float>
+    ) {
         let scale = 1 / Float(d).squareRoot()
         var q0 = 0
         while q0 < lq {
             let rows = min(block, lq - q0)
-            sgemm(transA: false, transB: true, m: rows, n: lk, k: d, alpha: scale,
-                  a: q + q0 * c, lda: c, b: k, ldb: c, c: scores, ldc: lk, gated: false)
+            sgemm(
+                transA: false, transB: true, m: rows, n: lk, k: d, alpha: scale,
+                a: q + q0 * c, lda: c, b: k, ldb: c, c: scores, ldc: lk, gated: false)
             for r in 0..<rows {
                 SoftmaxKernel.row(scores + r * lk, width: lk, valid: causal ? min(lk, q0 + r + 1) : lk)
             }
-            sgemm(transA: false, transB: false, m: rows, n: d, k: lk,
-                  a: scores, lda: lk, b: v, ldb: c, c: out + q0 * c, ldc: c, gated: false)
+            sgemm(
+                transA: false, transB: false, m: rows, n: d, k: lk,
+                a: scores, lda: lk, b: v, ldb: c, c: out + q0 * c, ldc: c, gated: false)
             q0 += rows
         }
     }

@@ -13,8 +13,10 @@ enum Conv2DKernel {
         bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>,
         columnBudget: Int = defaultColumnBudget
     ) {
-        let oh = convOutputSize(h, kernel: kernel, stride: stride, padBefore: padding.top, padAfter: padding.bottom)
-        let ow = convOutputSize(w, kernel: kernel, stride: stride, padBefore: padding.left, padAfter: padding.right)
+        let oh = convOutputSize(
+            h, kernel: kernel, stride: stride, padBefore: padding.top, padAfter: padding.bottom)
+        let ow = convOutputSize(
+            w, kernel: kernel, stride: stride, padBefore: padding.left, padAfter: padding.right)
         let plane = oh * ow
         let kk = cin * kernel * kernel
         let direct = kernel == 1 && stride == 1 && padding == Padding2D(0)
@@ -29,26 +31,32 @@ enum Conv2DKernel {
             if let bias { fillRows(ob, rows: cout, width: plane, values: bias) }
             let beta: Float = bias == nil ? 0 : 1
             if direct {
-                sgemm(transA: false, transB: false, m: cout, n: plane, k: cin,
-                      a: weight, lda: cin, b: xb, ldb: h * w, beta: beta, c: ob, ldc: plane)
+                sgemm(
+                    transA: false, transB: false, m: cout, n: plane, k: cin,
+                    a: weight, lda: cin, b: xb, ldb: h * w, beta: beta, c: ob, ldc: plane)
                 continue
             }
             var row0 = 0
             while row0 < oh {
                 let rows = min(rowsPerBand, oh - row0)
                 let bandWidth = rows * ow
-                im2col(x: xb, cin: cin, h: h, w: w, kernel: kernel, stride: stride,
-                       padTop: padding.top, padLeft: padding.left, ow: ow, row0: row0, rows: rows, columns: columns!)
-                sgemm(transA: false, transB: false, m: cout, n: bandWidth, k: kk,
-                      a: weight, lda: kk, b: columns!, ldb: bandWidth, beta: beta,
-                      c: ob + row0 * ow, ldc: plane)
+                im2col(
+                    x: xb, cin: cin, h: h, w: w, kernel: kernel, stride: stride,
+                    padTop: padding.top, padLeft: padding.left, ow: ow, row0: row0, rows: rows,
+                    columns: columns!)
+                sgemm(
+                    transA: false, transB: false, m: cout, n: bandWidth, k: kk,
+                    a: weight, lda: kk, b: columns!, ldb: bandWidth, beta: beta,
+                    c: ob + row0 * ow, ldc: plane)
                 row0 += rows
             }
         }
     }
 
     /// Fills `rows` rows of `width` floats with one value per row.
-    static func fillRows(_ p: UnsafeMutablePointer<Float>, rows: Int, width: Int, values: UnsafePointer<Float>) {
+    static func fillRows(
+        _ p: UnsafeMutablePointer<Float>, rows: Int, width: Int, values: UnsafePointer<Float>
+    ) {
         let box = UncheckedSendable((p, values))
         Parallel.forRanges(rows, minChunk: max(1, 65536 / max(width, 1))) { range in
             let (p, values) = box.value
@@ -59,7 +67,8 @@ enum Conv2DKernel {
     /// Unfolds output rows row0..<row0+rows: columns[(c·k + i)·k + j][oy·ow + ox] =
     /// x[c][oy·s − top + i][ox·s − left + j], zero outside the image.
     static func im2col(
-        x: UnsafePointer<Float>, cin: Int, h: Int, w: Int, kernel: Int, stride: Int, padTop: Int, padLeft: Int,
+        x: UnsafePointer<Float>, cin: Int, h: Int, w: Int, kernel: Int, stride: Int, padTop: Int,
+        padLeft: Int,
         ow: Int, row0: Int, rows: Int, columns: UnsafeMutablePointer<Float>
     ) {
         let kk = cin * kernel * kernel
@@ -100,7 +109,9 @@ enum Conv2DKernel {
 
 extension Conv2DKernel {
     /// Fills `rows` rows of `width` floats with the same row `values` (a bias for every row).
-    static func fillRowsRepeating(_ p: UnsafeMutablePointer<Float>, rows: Int, values: UnsafePointer<Float>, width: Int) {
+    static func fillRowsRepeating(
+        _ p: UnsafeMutablePointer<Float>, rows: Int, values: UnsafePointer<Float>, width: Int
+    ) {
         for r in 0..<rows { (p + r * width).update(from: values, count: width) }
     }
 }

@@ -2,7 +2,8 @@
 /// nearest upsampling, channel concatenation, adds and scaling.
 enum LayoutKernels {
     /// out[c][r] = x[r][c] for one rows × cols matrix, in 32×32 tiles.
-    static func transpose(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+    static func transpose(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    {
         let tile = 32
         let rowTiles = (rows + tile - 1) / tile
         let box = UncheckedSendable((x, out))
@@ -21,8 +22,10 @@ enum LayoutKernels {
     }
 
     // x: [planes, h, w] → out: [planes, oh, ow], source index floor(dst · in / out)
-    static func upsampleNearest(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                                planes: Int, h: Int, w: Int, oh: Int, ow: Int) {
+    static func upsampleNearest(
+        _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+        planes: Int, h: Int, w: Int, oh: Int, ow: Int
+    ) {
         let box = UncheckedSendable((x, out))
         Parallel.forRanges(planes, minChunk: max(1, 16384 / max(oh * ow, 1))) { range in
             let (x, out) = box.value
@@ -42,7 +45,9 @@ enum LayoutKernels {
     }
 
     /// out = a + b over `count` elements (out may be a or b).
-    static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
+    static func add(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int
+    ) {
         let box = UncheckedSendable((a, b, out))
         Parallel.forRanges(count, minChunk: 1 << 16) { range in
             let (a, b, out) = box.value
@@ -53,7 +58,9 @@ enum LayoutKernels {
     }
 
     /// out = x · factor.
-    static func scale(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int, factor: Float) {
+    static func scale(
+        _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int, factor: Float
+    ) {
         let box = UncheckedSendable((x, out))
         Parallel.forRanges(count, minChunk: 1 << 16) { range in
             let (x, out) = box.value
@@ -65,8 +72,10 @@ enum LayoutKernels {
     }
 
     /// out[p][s] = x[p][s] + values[p] for planes × spatial.
-    static func addPerPlane(_ x: UnsafePointer<Float>, _ values: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                            planes: Int, spatial: Int) {
+    static func addPerPlane(
+        _ x: UnsafePointer<Float>, _ values: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+        planes: Int, spatial: Int
+    ) {
         let box = UncheckedSendable((x, values, out))
         Parallel.forRanges(planes, minChunk: max(1, 16384 / max(spatial, 1))) { range in
             let (x, values, out) = box.value

@@ -35,8 +35,10 @@ enum NormKernels {
 
     /// out[i] = x[i]·a + b (then SiLU if asked), for `count` elements.
     @inline(__always)
-    static func scaleShift(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ count: Int,
-                           a: Float, b: Float, silu: Bool) {
+    static func scaleShift(
+        _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ count: Int,
+        a: Float, b: Float, silu: Bool
+    ) {
         let va = Float8(repeating: a), vb = Float8(repeating: b)
         var i = 0
         while i + 8 <= count {
@@ -54,9 +56,11 @@ enum NormKernels {
     }
 
     // x: [n, c, spatial...] → same shape
-    static func groupNorm(x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, n: Int, c: Int, spatial: Int,
-                          groups: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                          epsilon: Float, silu: Bool) {
+    static func groupNorm(
+        x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, n: Int, c: Int, spatial: Int,
+        groups: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        epsilon: Float, silu: Bool
+    ) {
         let perGroup = c / groups
         let len = perGroup * spatial
         let box = UncheckedSendable((x, out, weight, bias))
@@ -71,16 +75,19 @@ enum NormKernels {
                 for k in 0..<perGroup {
                     let ch = g * perGroup + k
                     let a = inv * weight[ch]
-                    scaleShift(x + start + k * spatial, out + start + k * spatial, spatial,
-                               a: a, b: bias[ch] - mean * a, silu: silu)
+                    scaleShift(
+                        x + start + k * spatial, out + start + k * spatial, spatial,
+                        a: a, b: bias[ch] - mean * a, silu: silu)
                 }
             }
         }
     }
 
     // x: [rows, width] → same shape
-    static func layerNorm(x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, rows: Int, width: Int,
-                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float) {
+    static func layerNorm(
+        x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, rows: Int, width: Int,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float
+    ) {
         let box = UncheckedSendable((x, out, weight, bias))
         Parallel.forRanges(rows, minChunk: max(1, 16384 / max(width, 1))) { range in
             let (x, out, weight, bias) = box.value

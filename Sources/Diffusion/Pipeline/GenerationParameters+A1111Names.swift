@@ -22,13 +22,17 @@ extension GenerationParameters {
         /// Reads `Schedule type` (any case: versions before 1.9 wrote "karras"). Missing means
         /// Automatic, as A1111 reads it; a sampler name with a " Karras" suffix (before 1.9:
         /// "DPM++ 2M Karras") makes Karras its Automatic.
-        static func schedule(_ text: String?, sampler: SamplerKind, karrasInName: Bool) throws -> SigmaScheduleKind {
+        static func schedule(_ text: String?, sampler: SamplerKind, karrasInName: Bool) throws
+            -> SigmaScheduleKind
+        {
             switch text?.lowercased() {
             case "karras": return .karras
             case "uniform": return .default
             case nil, "automatic": return karrasInName || automaticIsKarras(sampler) ? .karras : .default
             case let other?:
-                throw ImagingError("infotext field \"Schedule type\"", "\"\(text ?? other)\" is not a schedule sdfarm has (Automatic, Uniform, Karras)")
+                throw ImagingError(
+                    "infotext field \"Schedule type\"",
+                    "\"\(text ?? other)\" is not a schedule sdfarm has (Automatic, Uniform, Karras)")
             }
         }
 
@@ -49,7 +53,9 @@ extension GenerationParameters {
             case "CPU": return .cpu
             case nil, "NV", "GPU": return .philox
             case let other?:
-                throw ImagingError("infotext field \"RNG\"", "\"\(text ?? other)\" is not a generator sdfarm has (CPU, NV, GPU)")
+                throw ImagingError(
+                    "infotext field \"RNG\"",
+                    "\"\(text ?? other)\" is not a generator sdfarm has (CPU, NV, GPU)")
             }
         }
 
@@ -59,10 +65,13 @@ extension GenerationParameters {
         static func sampler(_ text: String) throws -> (sampler: SamplerKind, karrasInName: Bool) {
             if let kind = lookup(text) { return (kind, false) }
             for suffix in [" Karras", " karras", "_ka"] where text.hasSuffix(suffix) {
-                if let kind = lookup(String(text.dropLast(suffix.count))), kind.supportsKarras { return (kind, true) }
+                if let kind = lookup(String(text.dropLast(suffix.count))), kind.supportsKarras {
+                    return (kind, true)
+                }
             }
             let known = SamplerKind.allCases.map(\.a1111Name).joined(separator: ", ")
-            throw ImagingError("infotext field \"Sampler\"", "\"\(text)\" is not a sampler sdfarm has (\(known))")
+            throw ImagingError(
+                "infotext field \"Sampler\"", "\"\(text)\" is not a sampler sdfarm has (\(known))")
         }
 
         private static func lookup(_ name: String) -> SamplerKind? {

@@ -33,10 +33,13 @@ extension GenerationParameters {
             var out = prompt
             if !negativePrompt.isEmpty { out += "\n\(Self.negativePrefix) \(negativePrompt)" }
             if !fields.isEmpty {
-                out += "\n" + fields.map { field in
-                    let key = Self.cleanKey(field.key)
-                    return field.key == field.value ? key : "\(key): \(Quoting.quoteIfNeeded(field.value))"
-                }.joined(separator: ", ")
+                out +=
+                    "\n"
+                    + fields.map { field in
+                        let key = Self.cleanKey(field.key)
+                        return field.key == field.value
+                            ? key : "\(key): \(Quoting.quoteIfNeeded(field.value))"
+                    }.joined(separator: ", ")
             }
             if prompt.isEmpty, out.hasPrefix("\n") { out.removeFirst() }
             return out
@@ -44,7 +47,9 @@ extension GenerationParameters {
 
         /// A key cannot hold `,` `:` or line breaks (they would end it): those become spaces.
         static func cleanKey(_ key: String) -> String {
-            String(String.UnicodeScalarView(key.unicodeScalars.map { ",:\n\r".unicodeScalars.contains($0) ? " " : $0 }))
+            String(
+                String.UnicodeScalarView(
+                    key.unicodeScalars.map { ",:\n\r".unicodeScalars.contains($0) ? " " : $0 }))
         }
 
         /// Splits any A1111-style infotext. As A1111 does: the last line is the parameters line
@@ -54,7 +59,9 @@ extension GenerationParameters {
         /// dropped, and CRLF line ends are read as LF when the whole text uses them.
         public init(parsing source: String) {
             var text = source
-            while let last = text.unicodeScalars.last, last.properties.isWhitespace { text.unicodeScalars.removeLast() }
+            while let last = text.unicodeScalars.last, last.properties.isWhitespace {
+                text.unicodeScalars.removeLast()
+            }
             let lineFeeds = text.unicodeScalars.filter { $0 == "\n" }.count
             if lineFeeds > 0, text.components(separatedBy: "\r\n").count - 1 == lineFeeds {
                 text = text.replacingOccurrences(of: "\r\n", with: "\n")

@@ -8,8 +8,12 @@ extension GenerationParameters {
         /// a `\r`, a leading `"` and leading or trailing white space, which would otherwise not
         /// read back unchanged (A1111 reads those quoted values correctly too).
         static func needsQuotes(_ value: String) -> Bool {
-            if value.unicodeScalars.contains(where: { $0 == "," || $0 == ":" || $0 == "\n" || $0 == "\r" }) { return true }
-            guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else { return false }
+            if value.unicodeScalars.contains(where: { $0 == "," || $0 == ":" || $0 == "\n" || $0 == "\r" }) {
+                return true
+            }
+            guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else {
+                return false
+            }
             return first == "\"" || first.properties.isWhitespace || last.properties.isWhitespace
         }
 
@@ -70,10 +74,11 @@ extension GenerationParameters {
                     if (0xD800..<0xDC00).contains(unit) {
                         // A surrogate pair: \uD83D\uDE00.
                         guard i + 1 < scalars.count, scalars[i] == "\\", scalars[i + 1] == "u",
-                              let low = hex4(scalars, at: i + 2), (0xDC00..<0xE000).contains(low)
+                            let low = hex4(scalars, at: i + 2), (0xDC00..<0xE000).contains(low)
                         else { return nil }
                         i += 6
-                        guard let pair = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) else { return nil }
+                        guard let pair = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                        else { return nil }
                         text.append(pair)
                     } else {
                         guard let single = Unicode.Scalar(unit) else { return nil }  // a lone low surrogate

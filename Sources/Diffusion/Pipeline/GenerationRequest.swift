@@ -55,14 +55,20 @@ public struct GenerationRequest: Sendable, Equatable {
 
     /// `count` images of one prompt, seeded `seed`, `seed + 1`, … (wrapping at 2⁶⁴).
     public init(
-        prompt: String, negativePrompt: String = "", seed: UInt64, count: Int = 1, width: Int? = nil, height: Int? = nil,
+        prompt: String, negativePrompt: String = "", seed: UInt64, count: Int = 1, width: Int? = nil,
+        height: Int? = nil,
         steps: Int = 25, guidanceScale: Float = 7, sampler: SamplerKind = .dpmpp2M,
-        sigmaSchedule: SigmaScheduleKind = .karras, timestepSpacing: TimestepSpacing? = nil, rng: RNGKind = .cpu,
+        sigmaSchedule: SigmaScheduleKind = .karras, timestepSpacing: TimestepSpacing? = nil,
+        rng: RNGKind = .cpu,
         clipSkip: Int = 1
     ) {
-        let images = (0..<max(count, 0)).map { Image(prompt: prompt, negativePrompt: negativePrompt, seed: seed &+ UInt64($0)) }
-        self.init(images: images, width: width, height: height, steps: steps, guidanceScale: guidanceScale, sampler: sampler,
-                  sigmaSchedule: sigmaSchedule, timestepSpacing: timestepSpacing, rng: rng, clipSkip: clipSkip)
+        let images = (0..<max(count, 0)).map {
+            Image(prompt: prompt, negativePrompt: negativePrompt, seed: seed &+ UInt64($0))
+        }
+        self.init(
+            images: images, width: width, height: height, steps: steps, guidanceScale: guidanceScale,
+            sampler: sampler,
+            sigmaSchedule: sigmaSchedule, timestepSpacing: timestepSpacing, rng: rng, clipSkip: clipSkip)
     }
 
     /// Whether the U-Net also runs on the negative prompts (diffusers: guidance_scale > 1).

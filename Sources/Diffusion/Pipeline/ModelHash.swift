@@ -29,7 +29,10 @@ public struct ModelHash: Hashable, Sendable, CustomStringConvertible {
             sha256 = try Self.hashFile(url)
             return
         }
-        guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard
+            let walker = FileManager.default.enumerator(
+                at: url, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             throw ModelHashError(path: url.path, reason: "cannot list the folder")
         }
         let base = url.standardizedFileURL.path

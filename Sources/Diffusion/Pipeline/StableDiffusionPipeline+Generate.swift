@@ -20,21 +20,29 @@ extension StableDiffusionPipeline {
 
         var noise = NoiseBatch(rng: request.rng, seeds: request.images.map(\.seed))
         let initial = noise.draw(perImage: shape.perImage)
-        let denoiser = guidedDenoiser(shape: shape, context: context, guidanceScale: request.usesGuidance ? request.guidanceScale : nil)
-        let latents = try resolved.sampler.sample(initialNoise: initial, shape: shape, noise: &noise, model: denoiser) { step in
+        let denoiser = guidedDenoiser(
+            shape: shape, context: context, guidanceScale: request.usesGuidance ? request.guidanceScale : nil)
+        let latents = try resolved.sampler.sample(
+            initialNoise: initial, shape: shape, noise: &noise, model: denoiser
+        ) { step in
             try EngineMemory.check(work)
-            try progress?(GenerationProgress(step: step.step, total: step.total, latentShape: shape, denoised: step.denoised))
+            try progress?(
+                GenerationProgress(
+                    step: step.step, total: step.total, latentShape: shape, denoised: step.denoised))
         }
         let images = try (0..<shape.batch).map { index in
-            try decode(Array(latents[(index * shape.perImage)..<((index + 1) * shape.perImage)]), shape: shape)
+            try decode(
+                Array(latents[(index * shape.perImage)..<((index + 1) * shape.perImage)]), shape: shape)
         }
         try EngineMemory.check(work)
         let spacing = resolved.sampler.schedule.spacing
         let parameters = request.images.indices.map {
-            self.parameters(request, image: $0, width: resolved.width, height: resolved.height, spacing: spacing)
+            self.parameters(
+                request, image: $0, width: resolved.width, height: resolved.height, spacing: spacing)
         }
         return GenerationResult(
-            images: images, parameters: parameters, latents: latents, latentShape: shape, width: resolved.width, height: resolved.height,
+            images: images, parameters: parameters, latents: latents, latentShape: shape,
+            width: resolved.width, height: resolved.height,
             timestepSpacing: spacing, truncatedPrompts: truncated)
     }
 
@@ -45,12 +53,15 @@ extension StableDiffusionPipeline {
         return { input, timestep in
             guard let g = guidanceScale else {
                 let sample = Tensor(shape: dims, values: input)
-                return try unet.predictNoise(sample: sample, timesteps: [timestep], context: context, backend: backend).scalars
+                return try unet.predictNoise(
+                    sample: sample, timesteps: [timestep], context: context, backend: backend
+                ).scalars
             }
             var doubled = input
             doubled.append(contentsOf: input)
             let sample = Tensor(shape: [2 * shape.batch] + dims.dropFirst(), values: doubled)
-            let eps = try unet.predictNoise(sample: sample, timesteps: [timestep], context: context, backend: backend)
+            let eps = try unet.predictNoise(
+                sample: sample, timesteps: [timestep], context: context, backend: backend)
             let n = shape.count
             return eps.withUnsafeBufferPointer { e in
                 [Float](unsafeUninitializedCapacity: n) { out, initialized in
@@ -68,7 +79,8 @@ extension StableDiffusionPipeline {
     /// One image's latents [C, h, w] → VAE decode of latents / scaling_factor → 8-bit RGB.
     func decode(_ latents: [Float], shape: LatentShape) throws -> RGBImage {
         let factor = vae.config.scalingFactor
-        let scaled = Tensor(shape: [1, shape.channels, shape.height, shape.width], values: latents.map { $0 / factor })
+        let scaled = Tensor(
+            shape: [1, shape.channels, shape.height, shape.width], values: latents.map { $0 / factor })
         let image = try vae.decode(scaled, backend: backend)  // [1, 3, H, W]
         return try RGBImage(decoded: image.scalars, height: image.shape[2], width: image.shape[3])
     }

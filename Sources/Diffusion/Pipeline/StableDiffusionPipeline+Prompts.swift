@@ -27,7 +27,8 @@ extension StableDiffusionPipeline {
         context.withUnsafeMutableBufferPointer { out in
             hidden.withUnsafeBufferPointer { source in
                 for (i, text) in texts.enumerated() {
-                    (out.baseAddress! + i * perRow).update(from: source.baseAddress! + row[text]! * perRow, count: perRow)
+                    (out.baseAddress! + i * perRow).update(
+                        from: source.baseAddress! + row[text]! * perRow, count: perRow)
                 }
             }
         }

@@ -19,7 +19,8 @@ extension StableDiffusionPipeline {
         let multiple = max(GenerationLimits.sizeMultiple, vaeScaleFactor)
         for (name, value) in [("width", width), ("height", height)] {
             guard (1...GenerationLimits.maxSide).contains(value) else {
-                throw PipelineError.invalid("\(name) \(value) is outside 1…\(GenerationLimits.maxSide) pixels")
+                throw PipelineError.invalid(
+                    "\(name) \(value) is outside 1…\(GenerationLimits.maxSide) pixels")
             }
             guard value % multiple == 0 else {
                 let lower = value / multiple * multiple
@@ -28,7 +29,9 @@ extension StableDiffusionPipeline {
             }
         }
         guard width * height * count <= GenerationLimits.maxBatchPixels else {
-            throw PipelineError.invalid("\(count) images of \(width)×\(height) exceed \(GenerationLimits.maxBatchPixels / (1 << 20)) Mpixels per batch; make fewer or smaller images")
+            throw PipelineError.invalid(
+                "\(count) images of \(width)×\(height) exceed \(GenerationLimits.maxBatchPixels / (1 << 20)) Mpixels per batch; make fewer or smaller images"
+            )
         }
         guard (1...GenerationLimits.maxSteps).contains(request.steps) else {
             throw PipelineError.invalid("steps \(request.steps) is outside 1…\(GenerationLimits.maxSteps)")
@@ -37,18 +40,26 @@ extension StableDiffusionPipeline {
             throw PipelineError.invalid("guidance scale \(request.guidanceScale) is outside −100…100")
         }
         guard (1...textEncoder.config.layers).contains(request.clipSkip) else {
-            throw PipelineError.invalid("clip skip \(request.clipSkip) is outside 1…\(textEncoder.config.layers) (the text encoder's layers)")
+            throw PipelineError.invalid(
+                "clip skip \(request.clipSkip) is outside 1…\(textEncoder.config.layers) (the text encoder's layers)"
+            )
         }
-        let shape = LatentShape(batch: count, channels: latentChannels, height: height / vaeScaleFactor, width: width / vaeScaleFactor)
+        let shape = LatentShape(
+            batch: count, channels: latentChannels, height: height / vaeScaleFactor,
+            width: width / vaeScaleFactor)
         let unetBatch = request.usesGuidance ? 2 * count : count
         guard unetBatch <= UNet2DConditionModel.maxBatch,
-              shape.height <= UNet2DConditionModel.maxLatentSide, shape.width <= UNet2DConditionModel.maxLatentSide else {
-            throw PipelineError.invalid("latents \(shape) (U-Net batch \(unetBatch)) exceed the U-Net's limits")
+            shape.height <= UNet2DConditionModel.maxLatentSide,
+            shape.width <= UNet2DConditionModel.maxLatentSide
+        else {
+            throw PipelineError.invalid(
+                "latents \(shape) (U-Net batch \(unetBatch)) exceed the U-Net's limits")
         }
         let sampler: Sampler
         do {
-            sampler = try Sampler(kind: request.sampler, steps: request.steps, sigmaSchedule: request.sigmaSchedule,
-                                  spacing: request.timestepSpacing, config: schedulerConfig)
+            sampler = try Sampler(
+                kind: request.sampler, steps: request.steps, sigmaSchedule: request.sigmaSchedule,
+                spacing: request.timestepSpacing, config: schedulerConfig)
         } catch {
             throw PipelineError.invalid("\(error)")
         }

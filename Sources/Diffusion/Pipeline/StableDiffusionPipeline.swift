@@ -30,7 +30,8 @@ public struct StableDiffusionPipeline: Sendable {
 
     /// Loads every component. `modelHash`, when the caller already has it (a worker's catalog),
     /// saves hashing the files again.
-    public init(loading path: String, modelHash: ModelHash? = nil, backend: any Backend = CPUBackend()) throws {
+    public init(loading path: String, modelHash: ModelHash? = nil, backend: any Backend = CPUBackend()) throws
+    {
         self.backend = backend
         let url = URL(fileURLWithPath: path)
         let checkpoint: Checkpoint
@@ -70,7 +71,8 @@ public struct StableDiffusionPipeline: Sendable {
 
     private static func schedulerConfig(_ checkpoint: Checkpoint) throws -> SchedulerConfig {
         guard checkpoint.layout == .diffusersFolder else { return .sd15 }
-        let file = URL(fileURLWithPath: checkpoint.path).appendingPathComponent("scheduler/scheduler_config.json")
+        let file = URL(fileURLWithPath: checkpoint.path).appendingPathComponent(
+            "scheduler/scheduler_config.json")
         guard FileManager.default.fileExists(atPath: file.path) else { return .sd15 }
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
@@ -83,17 +85,25 @@ public struct StableDiffusionPipeline: Sendable {
     private func checkCompatibility() throws {
         let fail = { (message: String) in PipelineError(.model, "\(checkpoint.path): \(message)") }
         guard unet.config.inChannels == latentChannels, unet.config.outChannels == latentChannels else {
-            throw fail("the U-Net takes \(unet.config.inChannels) and returns \(unet.config.outChannels) channels, the VAE's latents have \(latentChannels)")
+            throw fail(
+                "the U-Net takes \(unet.config.inChannels) and returns \(unet.config.outChannels) channels, the VAE's latents have \(latentChannels)"
+            )
         }
         if let width = unet.config.crossAttentionDim.first(where: { $0 != textEncoder.config.hiddenSize }) {
-            throw fail("the U-Net's cross_attention_dim \(width) differs from the text encoder's width \(textEncoder.config.hiddenSize)")
+            throw fail(
+                "the U-Net's cross_attention_dim \(width) differs from the text encoder's width \(textEncoder.config.hiddenSize)"
+            )
         }
         guard tokenizer.maxLength <= textEncoder.config.maxPositions else {
-            throw fail("the tokenizer's \(tokenizer.maxLength) tokens exceed the text encoder's \(textEncoder.config.maxPositions) positions")
+            throw fail(
+                "the tokenizer's \(tokenizer.maxLength) tokens exceed the text encoder's \(textEncoder.config.maxPositions) positions"
+            )
         }
         let largest = max(tokenizer.bosID, tokenizer.eosID, tokenizer.padID, tokenizer.vocabulary.count - 1)
         guard largest < textEncoder.config.vocabSize else {
-            throw fail("the tokenizer's ids reach \(largest), the text encoder's vocabulary has \(textEncoder.config.vocabSize)")
+            throw fail(
+                "the tokenizer's ids reach \(largest), the text encoder's vocabulary has \(textEncoder.config.vocabSize)"
+            )
         }
     }
 }

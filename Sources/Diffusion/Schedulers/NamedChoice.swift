@@ -9,7 +9,8 @@ extension NamedChoice {
     /// Parses a name, or throws `UnknownChoiceError` listing the valid ones.
     public init(parsing name: String) throws {
         guard let value = Self(rawValue: name) else {
-            throw UnknownChoiceError(option: Self.choiceName, value: name, choices: Self.allCases.map(\.rawValue))
+            throw UnknownChoiceError(
+                option: Self.choiceName, value: name, choices: Self.allCases.map(\.rawValue))
         }
         self = value
     }

@@ -16,7 +16,8 @@ public struct Sampler: Sendable {
         kind: SamplerKind, steps: Int, sigmaSchedule: SigmaScheduleKind = .default,
         spacing: TimestepSpacing? = nil, config: SchedulerConfig = .sd15
     ) throws {
-        schedule = try SamplerSchedule(kind: kind, steps: steps, sigmaSchedule: sigmaSchedule, spacing: spacing, config: config)
+        schedule = try SamplerSchedule(
+            kind: kind, steps: steps, sigmaSchedule: sigmaSchedule, spacing: spacing, config: config)
     }
 
     public init(schedule: SamplerSchedule) {
@@ -68,7 +69,10 @@ struct SamplingRun {
     let progress: ((SamplerProgress) throws -> Void)?
     private(set) var calls = 0
 
-    init(schedule: SamplerSchedule, shape: LatentShape, model: @escaping DenoiserModel, progress: ((SamplerProgress) throws -> Void)?) {
+    init(
+        schedule: SamplerSchedule, shape: LatentShape, model: @escaping DenoiserModel,
+        progress: ((SamplerProgress) throws -> Void)?
+    ) {
         self.schedule = schedule
         self.shape = shape
         self.model = model
@@ -89,7 +93,9 @@ struct SamplingRun {
     /// call's x̂₀ (computed only when someone listens).
     func report(_ latents: [Float], timestep: Float, denoised: () -> [Float]) throws {
         guard let progress else { return }
-        try progress(SamplerProgress(
-            step: calls, total: schedule.modelEvaluations, timestep: timestep, latents: latents, denoised: denoised()))
+        try progress(
+            SamplerProgress(
+                step: calls, total: schedule.modelEvaluations, timestep: timestep, latents: latents,
+                denoised: denoised()))
     }
 }

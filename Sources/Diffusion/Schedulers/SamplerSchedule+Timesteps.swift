@@ -7,7 +7,8 @@ extension SamplerSchedule {
         let trainSteps = settings.numTrainTimesteps
         switch settings.timestepSpacing {
         case .linspace:
-            return NumPyStyle.linspace(0, Double(trainSteps - 1), steps).map { Int(NumPyStyle.round($0)) }.reversed()
+            return NumPyStyle.linspace(0, Double(trainSteps - 1), steps).map { Int(NumPyStyle.round($0)) }
+                .reversed()
         case .leading:
             let ratio = trainSteps / steps
             return (0..<steps).reversed().map { $0 * ratio + settings.stepsOffset }
@@ -24,7 +25,9 @@ extension SamplerSchedule {
         let ascending: [Int]
         switch settings.timestepSpacing {
         case .linspace:
-            ascending = NumPyStyle.linspace(0, Double(trainSteps - 1), steps).map { Int(NumPyStyle.round($0)) }
+            ascending = NumPyStyle.linspace(0, Double(trainSteps - 1), steps).map {
+                Int(NumPyStyle.round($0))
+            }
         case .leading:
             let ratio = trainSteps / steps
             ascending = (0..<steps).map { $0 * ratio + settings.stepsOffset }
@@ -56,7 +59,9 @@ extension SamplerSchedule {
         var sigmas = timesteps.map { NumPyStyle.interp(Double($0), table: training.sigmas) }
         if karras {
             sigmas = KarrasSigmas.sigmas(min: sigmas[sigmas.count - 1], max: sigmas[0], count: steps)
-            timesteps = sigmas.map { Float(KarrasSigmas.timestep(ofSigma: $0, logSigmas: training.logSigmas)) }
+            timesteps = sigmas.map {
+                Float(KarrasSigmas.timestep(ofSigma: $0, logSigmas: training.logSigmas))
+            }
         }
         return (timesteps, sigmas.map(Float.init) + [0])
     }
@@ -69,8 +74,10 @@ extension SamplerSchedule {
         var timesteps: [Int]
         switch settings.timestepSpacing {
         case .linspace:
-            timesteps = NumPyStyle.linspace(0, Double(trainSteps - 1), steps + 1).map { Int(NumPyStyle.round($0)) }
-                .reversed().dropLast()
+            timesteps = NumPyStyle.linspace(0, Double(trainSteps - 1), steps + 1).map {
+                Int(NumPyStyle.round($0))
+            }
+            .reversed().dropLast()
         case .leading:
             let ratio = trainSteps / (steps + 1)
             timesteps = (0...steps).reversed().dropLast().map { $0 * ratio + settings.stepsOffset }
@@ -81,7 +88,8 @@ extension SamplerSchedule {
         let sigmas: [Double]
         if karras {
             let table = training.sigmas
-            sigmas = KarrasSigmas.sigmas(min: Double(table[0]), max: Double(table[table.count - 1]), count: steps)
+            sigmas = KarrasSigmas.sigmas(
+                min: Double(table[0]), max: Double(table[table.count - 1]), count: steps)
             timesteps = sigmas.map { sigma in
                 let t = KarrasSigmas.timestep(ofSigma: sigma, logSigmas: training.logSigmas)
                 // diffusers rounds except for the cosine schedule, whose int64 cast truncates.

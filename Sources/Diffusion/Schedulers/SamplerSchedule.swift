@@ -39,13 +39,17 @@ public struct SamplerSchedule: Sendable {
             throw SamplerError.invalidSteps(steps, trainTimesteps: trainSteps)
         }
         guard settings.predictionType == .epsilon else {
-            throw SamplerError.unsupported("\(kind): prediction_type \"\(settings.predictionType.rawValue)\" (only epsilon models are supported)")
+            throw SamplerError.unsupported(
+                "\(kind): prediction_type \"\(settings.predictionType.rawValue)\" (only epsilon models are supported)"
+            )
         }
         if sigmaSchedule == .karras && !kind.supportsKarras {
-            throw SamplerError.unsupported("\(kind): the karras schedule (diffusers' \(kind.diffusersClass) has no use_karras_sigmas)")
+            throw SamplerError.unsupported(
+                "\(kind): the karras schedule (diffusers' \(kind.diffusersClass) has no use_karras_sigmas)")
         }
         if kind == .pndm && !settings.skipPRKSteps {
-            throw SamplerError.unsupported("pndm: skip_prk_steps false (only PLMS with skip_prk_steps, as SD's own config sets it)")
+            throw SamplerError.unsupported(
+                "pndm: skip_prk_steps false (only PLMS with skip_prk_steps, as SD's own config sets it)")
         }
         self.kind = kind
         self.steps = steps
@@ -65,16 +69,22 @@ public struct SamplerSchedule: Sendable {
         case .pndm:
             plan = (Self.plmsTimesteps(settings, steps: steps).map(Float.init), [], 1)
         case .euler, .eulerAncestral, .lms:
-            let (timesteps, sigmas) = Self.sigmaTimesteps(settings, training, steps: steps, karras: sigmaSchedule == .karras)
+            let (timesteps, sigmas) = Self.sigmaTimesteps(
+                settings, training, steps: steps, karras: sigmaSchedule == .karras)
             plan = (timesteps, sigmas, Self.initNoiseSigma(sigmas, spacing: settings.timestepSpacing))
         case .heun:
-            let (timesteps, sigmas) = Self.sigmaTimesteps(settings, training, steps: steps, karras: sigmaSchedule == .karras)
+            let (timesteps, sigmas) = Self.sigmaTimesteps(
+                settings, training, steps: steps, karras: sigmaSchedule == .karras)
             // Every σ but the first and the last is visited twice (the Euler and the correction call).
-            let heunSigmas = [sigmas[0]] + sigmas.dropFirst().dropLast().flatMap { [$0, $0] } + [sigmas[sigmas.count - 1]]
+            let heunSigmas =
+                [sigmas[0]] + sigmas.dropFirst().dropLast().flatMap { [$0, $0] } + [sigmas[sigmas.count - 1]]
             let heunTimesteps = [timesteps[0]] + timesteps.dropFirst().flatMap { [$0, $0] }
-            plan = (heunTimesteps, heunSigmas, Self.initNoiseSigma(heunSigmas, spacing: settings.timestepSpacing))
+            plan = (
+                heunTimesteps, heunSigmas, Self.initNoiseSigma(heunSigmas, spacing: settings.timestepSpacing)
+            )
         case .dpmpp2M:
-            let (timesteps, sigmas) = Self.dpmTimesteps(settings, training, steps: steps, karras: sigmaSchedule == .karras)
+            let (timesteps, sigmas) = Self.dpmTimesteps(
+                settings, training, steps: steps, karras: sigmaSchedule == .karras)
             plan = (timesteps.map(Float.init), sigmas, 1)
         }
         self.timesteps = plan.timesteps
@@ -87,17 +97,23 @@ public struct SamplerSchedule: Sendable {
     public var modelEvaluations: Int { timesteps.count }
 
     private func validate() throws {
-        guard !timesteps.isEmpty else { throw SamplerError.unsupported("\(kind): \(steps) steps give no timesteps") }
+        guard !timesteps.isEmpty else {
+            throw SamplerError.unsupported("\(kind): \(steps) steps give no timesteps")
+        }
         if kind == .ddim || kind == .pndm {
             // diffusers indexes alphas_cumprod with these: −1 silently wraps to ᾱ[999] in Python and
             // larger values are an IndexError. Refused here instead.
             let range = 0..<settings.numTrainTimesteps
             if let bad = timesteps.first(where: { !range.contains(Int($0)) }) {
-                throw SamplerError.unsupported("\(kind): timestep \(Int(bad)) outside 0..<\(settings.numTrainTimesteps) (steps_offset \(settings.stepsOffset) with \(spacing) spacing)")
+                throw SamplerError.unsupported(
+                    "\(kind): timestep \(Int(bad)) outside 0..<\(settings.numTrainTimesteps) (steps_offset \(settings.stepsOffset) with \(spacing) spacing)"
+                )
             }
         } else if timesteps.count > 1 && timesteps[1] == timesteps[0] {
             // diffusers' index_for_timestep would start at the second entry and overrun its σ.
-            throw SamplerError.unsupported("\(kind): \(steps) steps repeat the first timestep \(timesteps[0]) (diffusers starts a step late there and fails)")
+            throw SamplerError.unsupported(
+                "\(kind): \(steps) steps repeat the first timestep \(timesteps[0]) (diffusers starts a step late there and fails)"
+            )
         }
     }
 

@@ -62,7 +62,8 @@ public struct SchedulerConfig: Sendable, Equatable {
     /// key). Single-file checkpoints use it.
     public static let sd15 = SchedulerConfig(
         numTrainTimesteps: 1000, betaStart: 0.00085, betaEnd: 0.012, betaSchedule: .scaledLinear,
-        stepsOffset: 1, setAlphaToOne: false, clipSample: false, skipPRKSteps: true, className: "PNDMScheduler")
+        stepsOffset: 1, setAlphaToOne: false, clipSample: false, skipPRKSteps: true,
+        className: "PNDMScheduler")
 
     /// Reads a diffusers `scheduler_config.json`; `source` names the file in errors.
     ///
@@ -78,11 +79,14 @@ public struct SchedulerConfig: Sendable, Equatable {
             raw = try decoder.decode(RawSchedulerConfig.self, from: data)
             className = try JSONDecoder().decode(RawClassName.self, from: data).className
         } catch let DecodingError.typeMismatch(type, context) {
-            throw SchedulerConfigError(source: source, key: context.codingPath.last?.stringValue, reason: "expected \(type)")
+            throw SchedulerConfigError(
+                source: source, key: context.codingPath.last?.stringValue, reason: "expected \(type)")
         } catch {
-            throw SchedulerConfigError(source: source, key: nil, reason: "not a valid scheduler config (\(error))")
+            throw SchedulerConfigError(
+                source: source, key: nil, reason: "not a valid scheduler config (\(error))")
         }
-        func parse<E: RawRepresentable>(_ text: String?, _ key: String) throws -> E? where E.RawValue == String {
+        func parse<E: RawRepresentable>(_ text: String?, _ key: String) throws -> E?
+        where E.RawValue == String {
             guard let text else { return nil }
             guard let value = E(rawValue: text) else {
                 throw SchedulerConfigError(source: source, key: key, reason: "unsupported value \"\(text)\"")
@@ -97,13 +101,17 @@ public struct SchedulerConfig: Sendable, Equatable {
             clipSampleRange: raw.clipSampleRange, skipPRKSteps: raw.skipPrkSteps,
             timestepSpacing: try parse(raw.timestepSpacing, "timestep_spacing"), className: className)
         if raw.trainedBetas != nil {
-            throw SchedulerConfigError(source: source, key: "trained_betas", reason: "explicit trained betas are not supported")
+            throw SchedulerConfigError(
+                source: source, key: "trained_betas", reason: "explicit trained betas are not supported")
         }
         if raw.rescaleBetasZeroSnr == true {
-            throw SchedulerConfigError(source: source, key: "rescale_betas_zero_snr", reason: "zero-terminal-SNR rescaling is not supported")
+            throw SchedulerConfigError(
+                source: source, key: "rescale_betas_zero_snr",
+                reason: "zero-terminal-SNR rescaling is not supported")
         }
         if let count = numTrainTimesteps, !(2...100_000).contains(count) {
-            throw SchedulerConfigError(source: source, key: "num_train_timesteps", reason: "\(count) is outside 2…100000")
+            throw SchedulerConfigError(
+                source: source, key: "num_train_timesteps", reason: "\(count) is outside 2…100000")
         }
         if stepsOffset != nil && stepsOffset != 1 { stepsOffset = 1 }
         if clipSample == true { clipSample = false }

@@ -49,7 +49,9 @@ public enum EngineMemory {
         let (peak, limit) = state.withLock { ($0.peak, $0.limit) }
         guard let limit, peak > limit else { return }
         throw PipelineError(
-            .outOfMemory, "\(what()): the engine's tensors reached \(mebibytes(peak)) MiB, above the limit of \(mebibytes(limit)) MiB")
+            .outOfMemory,
+            "\(what()): the engine's tensors reached \(mebibytes(peak)) MiB, above the limit of \(mebibytes(limit)) MiB"
+        )
     }
 
     static func mebibytes(_ bytes: Int) -> Int { (bytes + (1 << 20) - 1) >> 20 }

@@ -25,8 +25,9 @@ public struct Tensor: Sendable {
 
     /// A tensor holding `values` (row-major); `values.count` must match the shape.
     public init(shape: [Int], values: [Float]) {
-        precondition(values.count == Tensor.elementCount(shape),
-                     "Tensor(shape: \(shape)) given \(values.count) values")
+        precondition(
+            values.count == Tensor.elementCount(shape),
+            "Tensor(shape: \(shape)) given \(values.count) values")
         self.init(uninitialized: shape)
         values.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: values.count) }
     }

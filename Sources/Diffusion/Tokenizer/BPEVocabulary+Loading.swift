@@ -13,7 +13,8 @@ extension BPEVocabulary {
             throw TokenizerError(file: url.path, "cannot read: \(error.localizedDescription)")
         }
         let bytes = try Gunzip.decompress(data, file: url.path)
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: bytes, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
         guard lines.count > mergeCount else {
             throw TokenizerError(file: url.path, "has \(lines.count - 1) merges, CLIP needs \(mergeCount)")
         }
@@ -59,7 +60,9 @@ extension BPEVocabulary {
         return try BPEVocabulary(tokens: tokens, ids: ids, merges: pairs, file: mergesTXT.path)
     }
 
-    private static func parseMerge(_ line: Substring, line number: Int, file: String) throws -> (String, String) {
+    private static func parseMerge(_ line: Substring, line number: Int, file: String) throws -> (
+        String, String
+    ) {
         let parts = line.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw TokenizerError(file: file, "line \(number) is not a merge `left right`: \(line.prefix(60))")

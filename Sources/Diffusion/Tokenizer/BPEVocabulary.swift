@@ -38,10 +38,12 @@ public struct BPEVocabulary: Sendable {
         merges.reserveCapacity(pairs.count)
         for (rank, (a, b)) in pairs.enumerated() {
             guard let left = ids[TokenKey(a)], let right = ids[TokenKey(b)] else {
-                throw TokenizerError(file: file, "merge \(rank + 1) (\(a) \(b)) uses a token missing from the vocabulary")
+                throw TokenizerError(
+                    file: file, "merge \(rank + 1) (\(a) \(b)) uses a token missing from the vocabulary")
             }
             guard let result = ids[TokenKey(a + b)] else {
-                throw TokenizerError(file: file, "merge \(rank + 1) (\(a) \(b)) makes a token missing from the vocabulary")
+                throw TokenizerError(
+                    file: file, "merge \(rank + 1) (\(a) \(b)) makes a token missing from the vocabulary")
             }
             let key = Self.pairKey(left, right)
             if merges[key] == nil { merges[key] = Merge(rank: Int32(rank), result: result) }

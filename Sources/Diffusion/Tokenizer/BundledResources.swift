@@ -13,7 +13,9 @@ enum BundledResources {
             return URL(fileURLWithPath: path)
         }
         var folders = [Bundle.main.bundleURL]
-        if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
+        if let executable = Bundle.main.executableURL {
+            folders.append(executable.deletingLastPathComponent())
+        }
         folders.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         for folder in folders {
             let file = folder.appendingPathComponent(bundleName).appendingPathComponent(clipVocabularyPath)

@@ -87,8 +87,12 @@ enum CLIPPreTokenizer {
         return pieces
     }
 
-    private static let specialLiterals: [Scalars] = ["<|startoftext|>", "<|endoftext|>"].map { Array($0.unicodeScalars) }
-    private static let contractions: [Scalars] = ["s", "t", "re", "ve", "m", "ll", "d"].map { Array($0.unicodeScalars) }
+    private static let specialLiterals: [Scalars] = ["<|startoftext|>", "<|endoftext|>"].map {
+        Array($0.unicodeScalars)
+    }
+    private static let contractions: [Scalars] = ["s", "t", "re", "ve", "m", "ll", "d"].map {
+        Array($0.unicodeScalars)
+    }
 
     /// Length of `'s`, `'t`, `'re`, `'ve`, `'m`, `'ll` or `'d` at i (first alternative that matches).
     private static func contractionLength(_ s: Scalars, at i: Int, limit: Int? = nil) -> Int? {
@@ -106,7 +110,9 @@ enum CLIPPreTokenizer {
         return true
     }
 
-    private static func run(_ s: Scalars, from i: Int, limit: Int? = nil, while test: (Unicode.Scalar) -> Bool) -> Int {
+    private static func run(
+        _ s: Scalars, from i: Int, limit: Int? = nil, while test: (Unicode.Scalar) -> Bool
+    ) -> Int {
         let limit = limit ?? s.count
         var j = i + 1
         while j < limit, test(s[j]) { j += 1 }

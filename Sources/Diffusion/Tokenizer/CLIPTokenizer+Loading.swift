@@ -13,7 +13,9 @@ extension CLIPTokenizer {
             for folder in [model.appendingPathComponent("tokenizer"), model] {
                 let vocab = folder.appendingPathComponent("vocab.json")
                 let merges = folder.appendingPathComponent("merges.txt")
-                if FileManager.default.fileExists(atPath: vocab.path), FileManager.default.fileExists(atPath: merges.path) {
+                if FileManager.default.fileExists(atPath: vocab.path),
+                    FileManager.default.fileExists(atPath: merges.path)
+                {
                     return try huggingFace(folder: folder)
                 }
             }
@@ -43,7 +45,8 @@ extension CLIPTokenizer {
         let config = try TokenizerConfig(contentsOf: configURL)
         func id(_ text: String) throws -> Int {
             guard let id = vocabulary.id(of: text) else {
-                throw TokenizerError(file: folder.appendingPathComponent("vocab.json").path, "has no token \(text)")
+                throw TokenizerError(
+                    file: folder.appendingPathComponent("vocab.json").path, "has no token \(text)")
             }
             return id
         }

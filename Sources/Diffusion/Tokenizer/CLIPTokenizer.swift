@@ -30,8 +30,10 @@ public final class CLIPTokenizer: Sendable {
     private let cache = Mutex<[TokenKey: [Int32]]>([:])
     private static let cacheCapacity = 10_000
 
-    public init(vocabulary: BPEVocabulary, bosID: Int, eosID: Int, padID: Int, maxLength: Int = 77,
-                specialTokens: [SpecialToken]) {
+    public init(
+        vocabulary: BPEVocabulary, bosID: Int, eosID: Int, padID: Int, maxLength: Int = 77,
+        specialTokens: [SpecialToken]
+    ) {
         precondition(maxLength >= 2, "maxLength must leave room for BOS and EOS")
         self.vocabulary = vocabulary
         self.bosID = bosID
@@ -81,7 +83,11 @@ public final class CLIPTokenizer: Sendable {
         for id in ids where vocabulary.tokens.indices.contains(id) {
             let token = vocabulary.tokens[id].replacingOccurrences(of: "</w>", with: " ")
             for scalar in token.unicodeScalars {
-                if let byte = ByteUnicode.byte[scalar] { bytes.append(byte) } else { bytes += Array(String(scalar).utf8) }
+                if let byte = ByteUnicode.byte[scalar] {
+                    bytes.append(byte)
+                } else {
+                    bytes += Array(String(scalar).utf8)
+                }
             }
         }
         return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)

@@ -10,7 +10,8 @@ enum Gunzip {
         }
         var stream = z_stream()
         // 15 window bits + 16: expect a gzip header and trailer.
-        guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             throw TokenizerError(file: file, "zlib could not start inflating")
         }
         defer { inflateEnd(&stream) }

@@ -33,7 +33,8 @@ struct TokenizerConfig {
     /// that names it is an AddedToken with "normalized": true (a plain string is not).
     func isNormalized(_ text: String) -> Bool {
         let keys = ["bos_token", "eos_token", "unk_token", "pad_token"].filter { content(of: $0) == text }
-        return !keys.isEmpty && keys.allSatisfy { ((entries[$0] as? [String: Any])?["normalized"] as? Bool) == true }
+        return !keys.isEmpty
+            && keys.allSatisfy { ((entries[$0] as? [String: Any])?["normalized"] as? Bool) == true }
     }
 
     var modelMaxLength: Int? {

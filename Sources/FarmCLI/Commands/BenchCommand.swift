@@ -6,6 +6,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine, the job store or the farm dispatcher.",
-        subcommands: [BenchEngineCommand.self, BenchUNetCommand.self, BenchVAECommand.self, BenchKernelsCommand.self,
-                      BenchStoreCommand.self, BenchFarmCommand.self])
+        subcommands: [
+            BenchEngineCommand.self, BenchUNetCommand.self, BenchVAECommand.self, BenchKernelsCommand.self,
+            BenchStoreCommand.self, BenchFarmCommand.self,
+        ])
 }

@@ -39,15 +39,19 @@ struct BenchEngineCommand: ParsableCommand {
         EngineThreads.set(threads)
         let reference = try reference.map(EngineBenchReference.read)
         let perStagePeaks = PeakMemory.reset()
-        print("SD 1.5 components with random weights, \(threads) threads, OpenBLAS \(OpenBLASKernels.coreName) kernels"
-              + (reference.map { ", against \($0.description)" } ?? ""))
+        print(
+            "SD 1.5 components with random weights, \(threads) threads, OpenBLAS \(OpenBLASKernels.coreName) kernels"
+                + (reference.map { ", against \($0.description)" } ?? ""))
         var rows: [EngineBenchRow] = []
 
         if !skipTextEncoder {
-            rows.append(try stage(.textEncoder, reference: reference?.textEncoder,
-                                  build: { try CLIPTextModel.random(config: .sd15, seed: 1) }) { model, backend in
-                _ = try model([Self.tokenRow(words: 10), Self.tokenRow(words: 0)], backend: backend)
-            })
+            rows.append(
+                try stage(
+                    .textEncoder, reference: reference?.textEncoder,
+                    build: { try CLIPTextModel.random(config: .sd15, seed: 1) }
+                ) { model, backend in
+                    _ = try model([Self.tokenRow(words: 10), Self.tokenRow(words: 0)], backend: backend)
+                })
         }
         let unetSizes = try BenchSizes.parse(sizes)
         if !unetSizes.isEmpty {
@@ -60,27 +64,35 @@ struct BenchEngineCommand: ParsableCommand {
                 let sample = BenchMeasurement.randomTensor([2, 4, latent, latent], seed: 2)
                 let context = BenchMeasurement.randomTensor([2, 77, 768], seed: 3)
                 let measured = try BenchMeasurement.run(repeats: repeats) { backend in
-                    _ = try unet.predictNoise(sample: sample, timesteps: [999, 999], context: context, backend: backend)
+                    _ = try unet.predictNoise(
+                        sample: sample, timesteps: [999, 999], context: context, backend: backend)
                 }
-                rows.append(EngineBenchRow(stage: .unetStep(size: size), measured: measured, peakMiB: PeakMemory.mebibytes(),
-                                           reference: reference?.unet.first { $0.size == size }))
+                rows.append(
+                    EngineBenchRow(
+                        stage: .unetStep(size: size), measured: measured, peakMiB: PeakMemory.mebibytes(),
+                        reference: reference?.unet.first { $0.size == size }))
                 if profile { measured.printProfile(title: "U-Net step at \(size)²") }
             }
         }
         if vaeSize > 0 {
             let size = vaeSize
             let latent = BenchMeasurement.randomTensor([1, 4, size / 8, size / 8], seed: 4)
-            rows.append(try stage(.vaeDecode(size: size), reference: reference?.vae.first { $0.size == size },
-                                  build: { try AutoencoderKL.random(config: .sd15, seed: 1) }) { vae, backend in
-                _ = try vae.decode(latent, backend: backend)
-            })
+            rows.append(
+                try stage(
+                    .vaeDecode(size: size), reference: reference?.vae.first { $0.size == size },
+                    build: { try AutoencoderKL.random(config: .sd15, seed: 1) }
+                ) { vae, backend in
+                    _ = try vae.decode(latent, backend: backend)
+                })
         }
 
         print("\n" + EngineBenchRow.header(withReference: reference != nil))
         rows.forEach { print($0.formatted(withReference: reference != nil)) }
-        print(perStagePeaks
-              ? "peak MiB: the process's resident high-water mark during each stage (its weights, activations and the runtime)"
-              : "peak MiB: the process's resident high-water mark since it started (this kernel cannot reset it per stage)")
+        print(
+            perStagePeaks
+                ? "peak MiB: the process's resident high-water mark during each stage (its weights, activations and the runtime)"
+                : "peak MiB: the process's resident high-water mark since it started (this kernel cannot reset it per stage)"
+        )
     }
 
     /// A 77-id row as the tokenizer makes it: start, `words` ids, end, end-padding (a guidance
@@ -92,16 +104,19 @@ struct BenchEngineCommand: ParsableCommand {
 
     /// Builds a model with the memory high-water mark started afresh, measures `body` on it,
     /// and drops it before the next stage.
-    private func stage<Model>(_ stage: EngineBenchStage, reference: EngineBenchReference.Figure?,
-                              build: () throws -> Model,
-                              _ body: (Model, any Backend) throws -> Void) throws -> EngineBenchRow {
+    private func stage<Model>(
+        _ stage: EngineBenchStage, reference: EngineBenchReference.Figure?,
+        build: () throws -> Model,
+        _ body: (Model, any Backend) throws -> Void
+    ) throws -> EngineBenchRow {
         PeakMemory.reset()
         let built = Date()
         let model = try build()
         print(String(format: "%@ built in %.1f s", stage.name as NSString, Date().timeIntervalSince(built)))
         let measured = try BenchMeasurement.run(repeats: repeats) { backend in try body(model, backend) }
         if profile { measured.printProfile(title: stage.name) }
-        return EngineBenchRow(stage: stage, measured: measured, peakMiB: PeakMemory.mebibytes(), reference: reference)
+        return EngineBenchRow(
+            stage: stage, measured: measured, peakMiB: PeakMemory.mebibytes(), reference: reference)
     }
 }
 
@@ -111,7 +126,8 @@ enum BenchSizes {
         if text.trimmingCharacters(in: .whitespaces).isEmpty || text == "0" { return [] }
         let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard values.allSatisfy({ ($0 ?? 0) >= 64 && ($0 ?? 0) <= 2048 && ($0 ?? 0) % 8 == 0 }) else {
-            throw ValidationError("--sizes must be multiples of 8 between 64 and 2048, e.g. 256,512 (got \(text))")
+            throw ValidationError(
+                "--sizes must be multiples of 8 between 64 and 2048, e.g. 256,512 (got \(text))")
         }
         return values.map { $0! }
     }

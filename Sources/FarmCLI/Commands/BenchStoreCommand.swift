@@ -29,7 +29,10 @@ struct BenchStoreCommand: AsyncParsableCommand {
     @Option(help: "Items per claim.")
     var batch = 16
 
-    @Option(help: "Items completed one report each, and as many again in reports of --batch (default: a quarter of --items each); the rest expire.")
+    @Option(
+        help:
+            "Items completed one report each, and as many again in reports of --batch (default: a quarter of --items each); the rest expire."
+    )
     var complete: Int?
 
     func validate() throws {
@@ -46,7 +49,9 @@ struct BenchStoreCommand: AsyncParsableCommand {
         let target = try StoreBenchTarget(database)
         defer { target.cleanUp() }
         let store = try await target.open(maxConnections: claimers)
-        print("job store benchmark: \(target.label), \(items) items in \(jobs) job(s), \(claimers) claimers × \(batch) per claim")
+        print(
+            "job store benchmark: \(target.label), \(items) items in \(jobs) job(s), \(claimers) claimers × \(batch) per claim"
+        )
 
         let clock = ContinuousClock()
         let start = Date()
@@ -57,10 +62,15 @@ struct BenchStoreCommand: AsyncParsableCommand {
             let submission = JobSubmission(
                 owner: "bench", settings: #"{"model":"sd15","steps":25}"#,
                 items: range.map {
-                    ItemSpec(prompt: "bench prompt \($0): a lighthouse at dusk, watercolour", negativePrompt: "blurry",
-                             seed: UInt64($0), settings: #"{"width":512,"height":512}"#, batchKey: "sd15-512x512-25-euler")
+                    ItemSpec(
+                        prompt: "bench prompt \($0): a lighthouse at dusk, watercolour",
+                        negativePrompt: "blurry",
+                        seed: UInt64($0), settings: #"{"width":512,"height":512}"#,
+                        batchKey: "sd15-512x512-25-euler")
                 })
-            submitTime += try await clock.measure { ids.append(try await store.submit(submission, now: start)) }
+            submitTime += try await clock.measure {
+                ids.append(try await store.submit(submission, now: start))
+            }
         }
 
         let claimed = ClaimedItems()
@@ -70,7 +80,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
                     group.addTask {
                         while true {
                             let got = try await store.claim(
-                                worker: "bench-\(number)", batchKey: nil, limit: batch, leaseDuration: 3600, now: Date())
+                                worker: "bench-\(number)", batchKey: nil, limit: batch, leaseDuration: 3600,
+                                now: Date())
                             if got.isEmpty { return }
                             claimed.append(got)
                         }
@@ -81,7 +92,8 @@ struct BenchStoreCommand: AsyncParsableCommand {
         }
         let leases = claimed.all
         guard leases.count == items else {
-            throw ValidationError("claimed \(leases.count) of \(items) items: the store lost or duplicated work")
+            throw ValidationError(
+                "claimed \(leases.count) of \(items) items: the store lost or duplicated work")
         }
 
         let count = complete ?? items / 4
@@ -105,24 +117,36 @@ struct BenchStoreCommand: AsyncParsableCommand {
             progress.queued += job.progress.queued
             progress.leased += job.progress.leased
         }
-        print("after the run: \(progress.done) done, \(progress.queued) queued again, \(progress.leased) leased")
+        print(
+            "after the run: \(progress.done) done, \(progress.queued) queued again, \(progress.leased) leased"
+        )
         await store.close()
 
         let claims = (items + batch - 1) / batch
         print("")
         print(pad("phase", 10) + pad("count", 10) + pad("seconds", 10) + pad("per second", 14) + "reference")
-        row("submit", items, submitTime, unit: "items", reference: target.submitTarget(items) + (jobs > 1 ? " (\(jobs) jobs)" : ""))
+        row(
+            "submit", items, submitTime, unit: "items",
+            reference: target.submitTarget(items) + (jobs > 1 ? " (\(jobs) jobs)" : ""))
         row("claim", items, claimTime, unit: "items", reference: "OpenCue books ~975 frames/s")
-        row("claim", claims, claimTime, unit: "claims", reference: "\(batch) items per claim, \(claimers) concurrent")
-        row("complete", single.count, completeTime, unit: "items",
+        row(
+            "claim", claims, claimTime, unit: "claims",
+            reference: "\(batch) items per claim, \(claimers) concurrent")
+        row(
+            "complete", single.count, completeTime, unit: "items",
             reference: "one report per transaction; graphile-worker ~183 000 jobs/s (batched, ideal)")
-        row("complete", batched.count, batchedTime, unit: "items", reference: "\(batch) reports per transaction")
-        row("expire", expired, expiryTime, unit: "items",
+        row(
+            "complete", batched.count, batchedTime, unit: "items",
+            reference: "\(batch) reports per transaction")
+        row(
+            "expire", expired, expiryTime, unit: "items",
             reference: "leases run out and requeued in slices of 500; river and Oban rescue after 1 h")
     }
 
     /// Completes `items` from `claimers` concurrent reporters, `size` reports per call.
-    private func completeAll(_ items: [ClaimedItem], on store: any JobStore, inReportsOf size: Int, result: ItemResult)
+    private func completeAll(
+        _ items: [ClaimedItem], on store: any JobStore, inReportsOf size: Int, result: ItemResult
+    )
         async throws -> Duration
     {
         let claimers = self.claimers
@@ -150,8 +174,9 @@ struct BenchStoreCommand: AsyncParsableCommand {
     private func row(_ phase: String, _ count: Int, _ time: Duration, unit: String, reference: String) {
         let seconds = Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(count) / seconds : 0
-        print(pad(phase, 10) + pad("\(count)", 10) + pad(String(format: "%.3f", seconds), 10)
-              + pad(String(format: "%.0f %@", rate, unit), 14) + reference)
+        print(
+            pad(phase, 10) + pad("\(count)", 10) + pad(String(format: "%.3f", seconds), 10)
+                + pad(String(format: "%.0f %@", rate, unit), 14) + reference)
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -39,18 +39,23 @@ struct BenchUNetCommand: ParsableCommand {
             let sample = BenchMeasurement.randomTensor([2, 4, latent, latent], seed: 2)
             let context = BenchMeasurement.randomTensor([2, 77, 768], seed: 3)
             let measured = try BenchMeasurement.run(repeats: repeats) { backend in
-                _ = try model.predictNoise(sample: sample, timesteps: [999, 999], context: context, backend: backend)
+                _ = try model.predictNoise(
+                    sample: sample, timesteps: [999, 999], context: context, backend: backend)
             }
-            var row = String(format: "%5d²  %3d×%-3d  %6.3f  %9.2f  %8.1f", size, latent, latent,
-                             measured.flops / 1e12, measured.seconds, measured.gflopsPerSecond)
+            var row = String(
+                format: "%5d²  %3d×%-3d  %6.3f  %9.2f  %8.1f", size, latent, latent,
+                measured.flops / 1e12, measured.seconds, measured.gflopsPerSecond)
             if let ref = references.first(where: { $0.size == size }) {
-                row += String(format: "  %9.2f  %8.1f  %6.2f", ref.seconds, measured.flops / ref.seconds / 1e9, measured.seconds / ref.seconds)
+                row += String(
+                    format: "  %9.2f  %8.1f  %6.2f", ref.seconds, measured.flops / ref.seconds / 1e9,
+                    measured.seconds / ref.seconds)
             }
             rows.append(row)
             if profile { measured.printProfile(title: "U-Net step at \(size)²") }
         }
-        print("\nU-Net step, SD 1.5 shapes, batch 2 (guidance), OpenBLAS \(OpenBLASKernels.coreName) kernels; "
-              + "peak RSS \(PeakMemory.mebibytes()) MiB")
+        print(
+            "\nU-Net step, SD 1.5 shapes, batch 2 (guidance), OpenBLAS \(OpenBLASKernels.coreName) kernels; "
+                + "peak RSS \(PeakMemory.mebibytes()) MiB")
         var header = " size  latent   TFLOP   sdfarm s   GFLOP/s"
         if !references.isEmpty { header += "  PyTorch s   GFLOP/s   ratio (sdfarm/PyTorch)" }
         print(header)

@@ -9,7 +9,9 @@ import Foundation
 struct BenchVAECommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vae",
-        abstract: "Time an SD 1.5 VAE decode (random weights) and print seconds, GFLOP/s and a per-operation table.")
+        abstract:
+            "Time an SD 1.5 VAE decode (random weights) and print seconds, GFLOP/s and a per-operation table."
+    )
 
     @Option(help: "Image side in pixels (the latent is an eighth of it).")
     var size = 512
@@ -21,7 +23,9 @@ struct BenchVAECommand: ParsableCommand {
     var runs = 2
 
     func validate() throws {
-        guard size >= 8, size % 8 == 0, size <= 4096 else { throw ValidationError("--size must be a multiple of 8 in 8…4096") }
+        guard size >= 8, size % 8 == 0, size <= 4096 else {
+            throw ValidationError("--size must be a multiple of 8 in 8…4096")
+        }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1…256") }
         guard (1...100).contains(runs) else { throw ValidationError("--runs must be in 1…100") }
     }
@@ -31,12 +35,19 @@ struct BenchVAECommand: ParsableCommand {
         EngineThreads.set(threads)
         let buildStart = Date()
         let vae = try AutoencoderKL.random(config: .sd15, seed: 1)
-        print("SD 1.5 VAE decoder, random weights (built in \(String(format: "%.1f", Date().timeIntervalSince(buildStart))) s), "
-              + "\(threads) threads, OpenBLAS \(OpenBLASKernels.coreName) kernels, latent [1, 4, \(size / 8), \(size / 8)] → image \(size)×\(size)")
+        print(
+            "SD 1.5 VAE decoder, random weights (built in \(String(format: "%.1f", Date().timeIntervalSince(buildStart))) s), "
+                + "\(threads) threads, OpenBLAS \(OpenBLASKernels.coreName) kernels, latent [1, 4, \(size / 8), \(size / 8)] → image \(size)×\(size)"
+        )
         let latent = BenchMeasurement.randomTensor([1, 4, size / 8, size / 8], seed: 4)
-        let measured = try BenchMeasurement.run(repeats: runs) { backend in _ = try vae.decode(latent, backend: backend) }
-        print(String(format: "decode: best %.2f s of %d runs; %.2f TFLOP → %.1f GFLOP/s; peak RSS %d MiB",
-                     measured.seconds, runs, measured.flops / 1e12, measured.gflopsPerSecond, PeakMemory.mebibytes()))
+        let measured = try BenchMeasurement.run(repeats: runs) { backend in
+            _ = try vae.decode(latent, backend: backend)
+        }
+        print(
+            String(
+                format: "decode: best %.2f s of %d runs; %.2f TFLOP → %.1f GFLOP/s; peak RSS %d MiB",
+                measured.seconds, runs, measured.flops / 1e12, measured.gflopsPerSecond,
+                PeakMemory.mebibytes()))
         measured.printProfile(title: "VAE decode at \(size)²")
     }
 }

@@ -12,18 +12,28 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
         abstract: "Run the coordinator: accept workers and clients, dispatch jobs, store results.")
 
     @Option(help: "Where workers and clients connect.") var listen = HostPort.defaultCoordinator
-    @Option(help: "Job store: a postgres:// URL or a SQLite file (default: $SDFARM_DATABASE_URL, then DATA/sdfarm.sqlite).")
+    @Option(
+        help:
+            "Job store: a postgres:// URL or a SQLite file (default: $SDFARM_DATABASE_URL, then DATA/sdfarm.sqlite)."
+    )
     var database: String?
-    @Option(help: "Data directory: results, the default SQLite database and token.") var data = "./sdfarm-data"
-    @Option(name: .customLong("token-file"), help: "Shared token for workers and clients (default: DATA/token, created if missing).")
+    @Option(help: "Data directory: results, the default SQLite database and token.") var data =
+        "./sdfarm-data"
+    @Option(
+        name: .customLong("token-file"),
+        help: "Shared token for workers and clients (default: DATA/token, created if missing).")
     var tokenFile: String?
-    @Option(name: .customLong("worker-token-file"), help: "A separate token for workers.") var workerTokenFile: String?
-    @Option(name: .customLong("client-token-file"), help: "A separate token for clients.") var clientTokenFile: String?
+    @Option(name: .customLong("worker-token-file"), help: "A separate token for workers.")
+    var workerTokenFile: String?
+    @Option(name: .customLong("client-token-file"), help: "A separate token for clients.")
+    var clientTokenFile: String?
     @Option(help: "Serve Prometheus metrics at http://HOST:PORT/metrics.") var metrics: HostPort?
     @OptionGroup var limits: ConnectionLimitOptions
     @Option(
         name: .customLong("min-free-space"),
-        help: "Free bytes to keep on the result disk (K/M/G/T suffixes, powers of 1024); below it no new work is handed out and workers keep their results until space returns.")
+        help:
+            "Free bytes to keep on the result disk (K/M/G/T suffixes, powers of 1024); below it no new work is handed out and workers keep their results until space returns."
+    )
     var minFreeSpace = ByteCount(1 << 30)
 
     func run() async throws {
@@ -47,7 +57,9 @@ struct CoordinatorSubcommand: AsyncParsableCommand {
             options.metricsPort = metrics?.port ?? 0
             options.config.minFreeSpace = minFreeSpace.bytes
             options.connections = limits.apply(to: options.connections)
-            service = try await CoordinatorService.start(options, listener: listener, workerToken: workerToken, clientToken: clientToken, logger: logger)
+            service = try await CoordinatorService.start(
+                options, listener: listener, workerToken: workerToken, clientToken: clientToken,
+                logger: logger)
         } catch {
             await listener.shutdown()
             throw error

@@ -19,7 +19,10 @@ struct GenerateCommand: ParsableCommand {
             /usr/local/share/sdfarm/models/sdfarm-shapes.
             """)
 
-    @Option(help: "A diffusers model folder or a single .safetensors checkpoint (default: the bundled model, see below).")
+    @Option(
+        help:
+            "A diffusers model folder or a single .safetensors checkpoint (default: the bundled model, see below)."
+    )
     var model: String?
 
     @Option(help: "The prompt.")
@@ -28,37 +31,60 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "The negative prompt (default: none; the empty prompt is encoded).")
     var negative: String = ""
 
-    @Option(parsing: .unconditional, help: "Seed of the first image, 0 to 2^64-1 (default: random, printed). Image i uses seed + i.", transform: SeedArgument.parse)
+    @Option(
+        parsing: .unconditional,
+        help: "Seed of the first image, 0 to 2^64-1 (default: random, printed). Image i uses seed + i.",
+        transform: SeedArgument.parse)
     var seed: UInt64?
 
     @Option(parsing: .unconditional, help: "Sampling steps.")
     var steps: Int = 25
 
-    @Option(parsing: .unconditional, help: "Classifier-free guidance scale, 0 to 50; 1 or less turns guidance off (the negative prompt is then unused).")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Classifier-free guidance scale, 0 to 50; 1 or less turns guidance off (the negative prompt is then unused)."
+    )
     var cfg: Float = 7
 
     @Option(help: "Sampler: \(SamplerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var sampler: String = SamplerKind.dpmpp2M.rawValue
 
-    @Option(help: "Sigma schedule: default or karras (default: karras where the sampler has it — dpmpp_2m, euler, lms, heun — else default).")
+    @Option(
+        help:
+            "Sigma schedule: default or karras (default: karras where the sampler has it — dpmpp_2m, euler, lms, heun — else default)."
+    )
     var schedule: String?
 
-    @Option(name: .customLong("timestep-spacing"), help: "leading, linspace or trailing (default: the model's scheduler config, else the sampler's own).")
+    @Option(
+        name: .customLong("timestep-spacing"),
+        help: "leading, linspace or trailing (default: the model's scheduler config, else the sampler's own)."
+    )
     var timestepSpacing: String?
 
-    @Option(help: "Noise generator: cpu (torch.Generator(\"cpu\"), diffusers' default) or philox (A1111's NV seeds).")
+    @Option(
+        help:
+            "Noise generator: cpu (torch.Generator(\"cpu\"), diffusers' default) or philox (A1111's NV seeds)."
+    )
     var rng: String = RNGKind.cpu.rawValue
 
-    @Option(parsing: .unconditional, help: "Image width in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(
+        parsing: .unconditional,
+        help: "Image width in pixels, a multiple of 8 (default: the model's native size).")
     var width: Int?
 
-    @Option(parsing: .unconditional, help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(
+        parsing: .unconditional,
+        help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
 
-    @Option(parsing: .unconditional, help: "Images to make in one U-Net batch (see below for the file names).")
+    @Option(
+        parsing: .unconditional, help: "Images to make in one U-Net batch (see below for the file names).")
     var batch: Int = 1
 
-    @Option(name: .customLong("clip-skip"), parsing: .unconditional, help: "Skip the text encoder's last N−1 layers (A1111's Clip skip).")
+    @Option(
+        name: .customLong("clip-skip"), parsing: .unconditional,
+        help: "Skip the text encoder's last N−1 layers (A1111's Clip skip).")
     var clipSkip: Int = 1
 
     @Option(parsing: .unconditional, help: "Engine threads (OpenBLAS and Swift kernels; default: all cores).")
@@ -67,7 +93,11 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Output PNG path (FILE.png).")
     var output: String
 
-    @Option(name: .customLong("save-latents"), help: "Also write the final latents (before VAE scaling and decode) as a float32 .npy of shape [N, 4, h, w].")
+    @Option(
+        name: .customLong("save-latents"),
+        help:
+            "Also write the final latents (before VAE scaling and decode) as a float32 .npy of shape [N, 4, h, w]."
+    )
     var saveLatents: String?
 
     @Flag(help: "No progress bar and no messages (errors still go to standard error).")
@@ -86,7 +116,9 @@ struct GenerateCommand: ParsableCommand {
         let request = try makeRequest()
         let files = try GenerateOutput(png: output, latents: saveLatents)
         if let threads {
-            guard (1...1024).contains(threads) else { throw CLIError("--threads \(threads) is outside 1…1024") }
+            guard (1...1024).contains(threads) else {
+                throw CLIError("--threads \(threads) is outside 1…1024")
+            }
         }
         let modelPath = try BundledModel.resolve(model)
         OpenBLASKernels.reexecWithBestKernelsIfNeeded()
@@ -96,8 +128,9 @@ struct GenerateCommand: ParsableCommand {
         let pipeline = try StableDiffusionPipeline(loading: modelPath)
         let firstSeed = request.images[0].seed
         if !quiet {
-            say("model \(pipeline.modelName) (\(pipeline.modelHash.short)) loaded in \(String(format: "%.1f", Date().timeIntervalSince(loadStart))) s; "
-                + "seed \(firstSeed)\(seed == nil ? " (random)" : "")")
+            say(
+                "model \(pipeline.modelName) (\(pipeline.modelHash.short)) loaded in \(String(format: "%.1f", Date().timeIntervalSince(loadStart))) s; "
+                    + "seed \(firstSeed)\(seed == nil ? " (random)" : "")")
         }
         let bar = quiet ? nil : StepProgressBar()
         let start = Date()
@@ -110,20 +143,33 @@ struct GenerateCommand: ParsableCommand {
             throw error
         }
         if !quiet {
-            for prompt in result.truncatedPrompts { say("warning: cut to \(pipeline.tokenizer.maxLength) tokens: \(prompt)") }
+            for prompt in result.truncatedPrompts {
+                say("warning: cut to \(pipeline.tokenizer.maxLength) tokens: \(prompt)")
+            }
         }
 
         let paths = files.pngPaths(count: result.images.count)
-        var outputs: [(path: String, data: Data)] = try paths.indices.map { (paths[$0], try result.pngData(image: $0)) }
+        var outputs: [(path: String, data: Data)] = try paths.indices.map {
+            (paths[$0], try result.pngData(image: $0))
+        }
         if let latentsPath = files.latentsPath {
             let shape = result.latentShape
-            outputs.append((latentsPath, try NPYFile.encode(result.latents, shape: [shape.batch, shape.channels, shape.height, shape.width])))
+            outputs.append(
+                (
+                    latentsPath,
+                    try NPYFile.encode(
+                        result.latents, shape: [shape.batch, shape.channels, shape.height, shape.width])
+                ))
         }
         try GenerateOutput.writeAll(outputs)
         if !quiet {
             let seconds = Date().timeIntervalSince(start)
-            say("\(result.images.count) image(s) \(result.width)x\(result.height) in \(String(format: "%.1f", seconds)) s")
-            for (index, path) in paths.enumerated() { say("wrote \(path) (seed \(result.parameters[index].seed))") }
+            say(
+                "\(result.images.count) image(s) \(result.width)x\(result.height) in \(String(format: "%.1f", seconds)) s"
+            )
+            for (index, path) in paths.enumerated() {
+                say("wrote \(path) (seed \(result.parameters[index].seed))")
+            }
             if let latentsPath = files.latentsPath { say("wrote \(latentsPath)") }
         }
     }
@@ -132,20 +178,27 @@ struct GenerateCommand: ParsableCommand {
     /// farm's one validation (`RenderSettingsValidation`, as `submit` and the coordinator do).
     func makeRequest() throws -> GenerationRequest {
         let samplerKind = try SamplerKind(parsing: sampler)
-        let scheduleKind = try schedule.map { try SigmaScheduleKind(parsing: $0) } ?? (samplerKind.supportsKarras ? .karras : .default)
+        let scheduleKind =
+            try schedule.map { try SigmaScheduleKind(parsing: $0) }
+            ?? (samplerKind.supportsKarras ? .karras : .default)
         let spacing = try timestepSpacing.map { try TimestepSpacing(parsing: $0) }
         let rngKind = try RNGKind(parsing: rng)
         do {
             try RenderSettingsValidation.check(
-                model: model, width: width, height: height, steps: steps, cfg: Double(cfg), sampler: sampler, schedule: scheduleKind.rawValue)
-            try RenderSettingsValidation.checkSeeds(first: seed ?? 0, count: batch, countField: "batch", countRange: 1...GenerationLimits.maxBatch)
+                model: model, width: width, height: height, steps: steps, cfg: Double(cfg), sampler: sampler,
+                schedule: scheduleKind.rawValue)
+            try RenderSettingsValidation.checkSeeds(
+                first: seed ?? 0, count: batch, countField: "batch", countRange: 1...GenerationLimits.maxBatch
+            )
         } catch {
             throw CLIError(error.flagDescription)
         }
         let firstSeed = seed ?? UInt64.random(in: 0..<(1 << 32))
         return GenerationRequest(
-            prompt: prompt, negativePrompt: negative, seed: firstSeed, count: batch, width: width, height: height,
-            steps: steps, guidanceScale: cfg, sampler: samplerKind, sigmaSchedule: scheduleKind, timestepSpacing: spacing,
+            prompt: prompt, negativePrompt: negative, seed: firstSeed, count: batch, width: width,
+            height: height,
+            steps: steps, guidanceScale: cfg, sampler: samplerKind, sigmaSchedule: scheduleKind,
+            timestepSpacing: spacing,
             rng: rngKind, clipSkip: clipSkip)
     }
 }

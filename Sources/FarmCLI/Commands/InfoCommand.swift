@@ -52,8 +52,10 @@ struct InfoCommand: ParsableCommand {
         let contents = try PNGFile.read(URL(fileURLWithPath: path))
         guard let text = contents.text("parameters") else {
             let keys = contents.texts.map(\.key)
-            throw CLIError("\(path): has no \"parameters\" text chunk ("
-                + (keys.isEmpty ? "no text chunks at all" : "its text chunks: \(keys.joined(separator: ", "))") + ")")
+            throw CLIError(
+                "\(path): has no \"parameters\" text chunk ("
+                    + (keys.isEmpty
+                        ? "no text chunks at all" : "its text chunks: \(keys.joined(separator: ", "))") + ")")
         }
         return text
     }
@@ -61,14 +63,19 @@ struct InfoCommand: ParsableCommand {
     static func textReport(_ text: String) -> String {
         let infotext = GenerationParameters.Infotext(parsing: text)
         var lines = ["Prompt: \(display(infotext.prompt))"]
-        if !infotext.negativePrompt.isEmpty { lines.append("Negative prompt: \(display(infotext.negativePrompt))") }
+        if !infotext.negativePrompt.isEmpty {
+            lines.append("Negative prompt: \(display(infotext.negativePrompt))")
+        }
         for field in infotext.fields { lines.append("\(field.key): \(display(field.value))") }
         do {
             let p = try GenerationParameters(infotext)
-            var reading = "sampler \(p.sampler.rawValue), schedule \(p.schedule.rawValue), rng \(p.rng.rawValue)"
+            var reading =
+                "sampler \(p.sampler.rawValue), schedule \(p.schedule.rawValue), rng \(p.rng.rawValue)"
             if let spacing = p.timestepSpacing { reading += ", timestep spacing \(spacing.rawValue)" }
             if let clipSkip = p.clipSkip { reading += ", clip skip \(clipSkip)" }
-            if infotext.value("RNG") == nil { reading += " (no RNG field: A1111's GPU default, the same Philox numbers on NVIDIA cards)" }
+            if infotext.value("RNG") == nil {
+                reading += " (no RNG field: A1111's GPU default, the same Philox numbers on NVIDIA cards)"
+            }
             lines.append("sdfarm reads: \(reading)")
         } catch {
             lines.append("sdfarm cannot make this image: \(error)")

@@ -24,31 +24,38 @@ struct InspectCommand: ParsableCommand {
         print("layout: \(checkpoint.layout.rawValue)")
 
         let text = checkpoint.textEncoder.config
-        section("text encoder", checkpoint.textEncoder.configOrigin, checkpoint.summary(of: checkpoint.textEncoder.weights))
-        print("  CLIP text transformer: \(text.layers) layers, width \(text.hiddenSize), \(text.heads) heads, "
-              + "MLP \(text.intermediateSize), vocabulary \(text.vocabSize), \(text.maxPositions) positions, \(text.activation == .quickGelu ? "quick_gelu" : "gelu")")
+        section(
+            "text encoder", checkpoint.textEncoder.configOrigin,
+            checkpoint.summary(of: checkpoint.textEncoder.weights))
+        print(
+            "  CLIP text transformer: \(text.layers) layers, width \(text.hiddenSize), \(text.heads) heads, "
+                + "MLP \(text.intermediateSize), vocabulary \(text.vocabSize), \(text.maxPositions) positions, \(text.activation == .quickGelu ? "quick_gelu" : "gelu")"
+        )
         problems(try checkpoint.auditTextEncoder())
 
         let vae = checkpoint.vae.config
         section("vae", checkpoint.vae.configOrigin, checkpoint.summary(of: checkpoint.vae.weights))
-        print("  AutoencoderKL: \(vae.blockOutChannels.count) levels \(vae.blockOutChannels), \(vae.layersPerBlock) ResNet(s) per down level, "
-              + "latent channels \(vae.latentChannels), \(vae.normGroups) norm groups, scaling factor \(vae.scalingFactor), "
-              + "factor \(vae.downsamplingFactor)")
+        print(
+            "  AutoencoderKL: \(vae.blockOutChannels.count) levels \(vae.blockOutChannels), \(vae.layersPerBlock) ResNet(s) per down level, "
+                + "latent channels \(vae.latentChannels), \(vae.normGroups) norm groups, scaling factor \(vae.scalingFactor), "
+                + "factor \(vae.downsamplingFactor)")
         problems(try checkpoint.auditVAE())
 
         let unet = checkpoint.unet.config
         section("unet", checkpoint.unet.configOrigin, checkpoint.summary(of: checkpoint.unet.weights))
         let attention = unet.downBlockTypes.map { $0 == .crossAttention }
-        print("  UNet2DConditionModel: \(unet.levels) levels \(unet.blockOutChannels), base channels \(unet.blockOutChannels[0]), "
-              + "layers per block \(unet.layersPerBlock), cross-attention per level \(flags(attention)), "
-              + "heads \(unet.attentionHeads), context width \(unet.crossAttentionDim[0]), "
-              + "\(unet.useLinearProjection ? "linear" : "conv") projections")
+        print(
+            "  UNet2DConditionModel: \(unet.levels) levels \(unet.blockOutChannels), base channels \(unet.blockOutChannels[0]), "
+                + "layers per block \(unet.layersPerBlock), cross-attention per level \(flags(attention)), "
+                + "heads \(unet.attentionHeads), context width \(unet.crossAttentionDim[0]), "
+                + "\(unet.useLinearProjection ? "linear" : "conv") projections")
         problems(checkpoint.auditUNet())
 
         if !checkpoint.ignoredTensors.isEmpty {
             let shown = checkpoint.ignoredTensors.prefix(8).joined(separator: ", ")
-            print("ignored: \(checkpoint.ignoredTensors.count) tensor(s) outside the components: \(shown)"
-                  + (checkpoint.ignoredTensors.count > 8 ? ", …" : ""))
+            print(
+                "ignored: \(checkpoint.ignoredTensors.count) tensor(s) outside the components: \(shown)"
+                    + (checkpoint.ignoredTensors.count > 8 ? ", …" : ""))
         }
     }
 
@@ -58,7 +65,8 @@ struct InspectCommand: ParsableCommand {
         case .file(let path): from = "config \(path)"
         case .detected: from = "architecture detected from tensor names and shapes"
         }
-        let dtypes = s.dtypes.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        let dtypes = s.dtypes.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(
+            separator: ", ")
         print("\(name): \(from)")
         print("  \(s.tensorCount) tensors (\(dtypes)), \(grouped(s.parameterCount)) parameters")
     }
@@ -73,7 +81,9 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    private func flags(_ f: [Bool]) -> String { "[" + f.map { $0 ? "yes" : "no" }.joined(separator: ", ") + "]" }
+    private func flags(_ f: [Bool]) -> String {
+        "[" + f.map { $0 ? "yes" : "no" }.joined(separator: ", ") + "]"
+    }
 
     private func grouped(_ n: Int) -> String {
         let digits = Array(String(n))

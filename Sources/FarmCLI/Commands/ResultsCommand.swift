@@ -6,7 +6,8 @@ import Foundation
 /// coordinator has said the job exists.
 struct ResultsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "results", abstract: "Download a job's images as DIR/{index:06d}-{seed}.png with DIR/manifest.jsonl.")
+        commandName: "results",
+        abstract: "Download a job's images as DIR/{index:06d}-{seed}.png with DIR/manifest.jsonl.")
 
     @Argument(help: "The job id (as submit printed it).") var job: Int64
     @Option(help: "Output directory.") var out: String
@@ -22,6 +23,9 @@ struct ResultsCommand: AsyncParsableCommand {
             try export.close()
             return counts
         }
-        print(client.json ? JSONLine.encode(ResultsJSON(job: job, items: items, images: images, out: out)) : "\(images) images of \(items) items written to \(out)")
+        print(
+            client.json
+                ? JSONLine.encode(ResultsJSON(job: job, items: items, images: images, out: out))
+                : "\(images) images of \(items) items written to \(out)")
     }
 }

@@ -7,7 +7,6 @@ import Diffusion
 public struct SDFarm: AsyncParsableCommand {
     public init() {}
 
-
     public static let configuration = CommandConfiguration(
         commandName: "sdfarm",
         abstract: "A distributed render farm for Stable Diffusion.",
@@ -16,5 +15,11 @@ public struct SDFarm: AsyncParsableCommand {
             to make one image on this machine.
             """,
         version: "sdfarm \(Diffusion.version)",
-        subcommands: [GenerateCommand.self, TokenizeCommand.self, InspectCommand.self, InfoCommand.self, BenchCommand.self, CoordinatorSubcommand.self, WorkerSubcommand.self, SubmitCommand.self, StatusCommand.self, JobsCommand.self, WorkersCommand.self, WatchCommand.self, WaitCommand.self, ResultsCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, RetryCommand.self, UnblockCommand.self, DrainCommand.self, DemoCommand.self])
+        subcommands: [
+            GenerateCommand.self, TokenizeCommand.self, InspectCommand.self, InfoCommand.self,
+            BenchCommand.self, CoordinatorSubcommand.self, WorkerSubcommand.self, SubmitCommand.self,
+            StatusCommand.self, JobsCommand.self, WorkersCommand.self, WatchCommand.self, WaitCommand.self,
+            ResultsCommand.self, CancelCommand.self, PauseCommand.self, ResumeCommand.self, RetryCommand.self,
+            UnblockCommand.self, DrainCommand.self, DemoCommand.self,
+        ])
 }

@@ -9,7 +9,11 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let status = try await Self.fetch(client)
-        if client.json { print(try StatusText.json(status), terminator: "") } else { print(StatusText.workers(status) + "\n" + StatusText.jobs(status), terminator: "") }
+        if client.json {
+            print(try StatusText.json(status), terminator: "")
+        } else {
+            print(StatusText.workers(status) + "\n" + StatusText.jobs(status), terminator: "")
+        }
     }
 
     static func fetch(_ client: ClientOptions) async throws -> StatusView {
@@ -29,7 +33,8 @@ struct JobsCommand: AsyncParsableCommand {
 }
 
 struct WorkersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "workers", abstract: "List connected workers.")
+    static let configuration = CommandConfiguration(
+        commandName: "workers", abstract: "List connected workers.")
     @OptionGroup var client: ClientOptions
 
     func run() async throws {

@@ -11,7 +11,10 @@ struct TokenizeCommand: ParsableCommand {
     @Argument(help: "The prompt text.")
     var text: String
 
-    @Option(help: "A diffusers model folder (its tokenizer/ is used) or a checkpoint file; default: the bundled CLIP vocabulary.")
+    @Option(
+        help:
+            "A diffusers model folder (its tokenizer/ is used) or a checkpoint file; default: the bundled CLIP vocabulary."
+    )
     var model: String?
 
     func validate() throws {
@@ -31,8 +34,9 @@ struct TokenizeCommand: ParsableCommand {
         }
         // The pipeline keeps BOS, the first limit − 2 ids and EOS.
         let cut = Array(ids[(limit - 1)..<(ids.count - 1)])
-        print("\(ids.count) tokens, over the limit of \(limit): \(cut.count) cut, the text encoder sees "
-            + "BOS, the first \(limit - 2) and EOS")
+        print(
+            "\(ids.count) tokens, over the limit of \(limit): \(cut.count) cut, the text encoder sees "
+                + "BOS, the first \(limit - 2) and EOS")
         print("cut: \(tokenizer.decode(cut))")
     }
 }

@@ -15,7 +15,9 @@ struct ContactSheet {
 
     init(columns: Int, cell: Int, gap: Int = 4) throws {
         guard (1...64).contains(columns), (8...Self.maxCell).contains(cell), (0...64).contains(gap) else {
-            throw CLIError("contact sheet: columns 1…64, cell 8…\(Self.maxCell) px, gap 0…64 px (got \(columns), \(cell), \(gap))")
+            throw CLIError(
+                "contact sheet: columns 1…64, cell 8…\(Self.maxCell) px, gap 0…64 px (got \(columns), \(cell), \(gap))"
+            )
         }
         self.columns = columns
         self.cell = cell

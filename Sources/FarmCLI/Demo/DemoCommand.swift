@@ -11,17 +11,23 @@ import Logging
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run a small farm on this machine (coordinator, local workers, bundled model) and render example prompts.")
+        abstract:
+            "Run a small farm on this machine (coordinator, local workers, bundled model) and render example prompts."
+    )
 
     @Option(help: "Local worker processes.") var workers = 2
     @Option(help: "Where the images, manifest.jsonl and contact-sheet.png go.") var out = "./sdfarm-demo"
-    @Option(help: "A model folder or .safetensors file (default: the bundled sdfarm-shapes model).") var model: String?
+    @Option(help: "A model folder or .safetensors file (default: the bundled sdfarm-shapes model).")
+    var model: String?
     @Option(help: "Images per prompt (seeds S, S+1, …).") var seeds = 2
     @Option(help: "The first seed.") var seed: UInt64 = 1
     @Option(help: "Sampling steps.") var steps = 20
     @Option(help: "Guidance scale.") var cfg = 6.0
-    @Option(help: "Engine threads per worker (default: the cores shared out between the workers).") var threads: Int?
-    @Flag(name: .customLong("keep-data"), help: "Keep the temporary data directory (database, results, worker logs).") var keepData = false
+    @Option(help: "Engine threads per worker (default: the cores shared out between the workers).")
+    var threads: Int?
+    @Flag(
+        name: .customLong("keep-data"),
+        help: "Keep the temporary data directory (database, results, worker logs).") var keepData = false
 
     func validate() throws {
         guard (1...16).contains(workers) else { throw ValidationError("--workers must be 1 to 16") }
@@ -41,7 +47,8 @@ struct DemoCommand: AsyncParsableCommand {
         defer { if keepData { say("data kept in \(data.path)") } else { data.remove() } }
         let models = try data.subdirectory("models")
         try FileManager.default.createSymbolicLink(
-            atPath: (models as NSString).appendingPathComponent(modelName + (checkpoint.layout == .singleFile ? ".safetensors" : "")),
+            atPath: (models as NSString).appendingPathComponent(
+                modelName + (checkpoint.layout == .singleFile ? ".safetensors" : "")),
             withDestinationPath: URL(fileURLWithPath: modelPath).standardizedFileURL.path)
         let tokenFile = (data.path as NSString).appendingPathComponent("token")
         let (token, _) = try TokenFile.readOrCreate(tokenFile)
@@ -53,26 +60,35 @@ struct DemoCommand: AsyncParsableCommand {
         options.database = (data.path as NSString).appendingPathComponent("sdfarm.sqlite")
         options.shutdownGrace = 5
         let service = try await CoordinatorService.start(
-            options, listen: HostPort(host: "127.0.0.1", port: 0), workerToken: token, clientToken: token, logger: logger)
+            options, listen: HostPort(host: "127.0.0.1", port: 0), workerToken: token, clientToken: token,
+            logger: logger)
         let address = HostPort(host: "127.0.0.1", port: service.port)
         let (shutdown, trigger) = AsyncStream.makeStream(of: Void.self)
         let serving = Task { try await service.serve(shutdown: shutdown) }
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let perWorker = threads ?? max(1, cores / workers)
-        say("sdfarm demo: coordinator on \(address) (SQLite in \(data.path)), \(workers) workers × \(perWorker) threads, model \(modelName) (\(side)×\(side))")
+        say(
+            "sdfarm demo: coordinator on \(address) (SQLite in \(data.path)), \(workers) workers × \(perWorker) threads, model \(modelName) (\(side)×\(side))"
+        )
         let processes = try WorkerProcesses(
-            count: workers, coordinator: address, tokenFile: tokenFile, models: models, dataDirectory: data.path, threads: perWorker, maxBatch: 2)
+            count: workers, coordinator: address, tokenFile: tokenFile, models: models,
+            dataDirectory: data.path, threads: perWorker, maxBatch: 2)
 
         let run = DemoRun(
-            address: address, token: token, model: modelName, side: side, seeds: seeds, seed: seed, steps: steps, cfg: cfg, out: out)
+            address: address, token: token, model: modelName, side: side, seeds: seeds, seed: seed,
+            steps: steps, cfg: cfg, out: out)
         let interrupted = DemoInterrupt()
         let signals = ShutdownSignals()
         let signalTask = Task {
             var seen = 0
             for await _ in signals.signals {
                 seen += 1
-                if seen == 1 { say("stopping the demo (workers, then the coordinator)"); interrupted.set() } else { Foundation.exit(130) }
+                if seen == 1 {
+                    say("stopping the demo (workers, then the coordinator)"); interrupted.set()
+                } else {
+                    Foundation.exit(130)
+                }
             }
         }
         defer { signalTask.cancel() }

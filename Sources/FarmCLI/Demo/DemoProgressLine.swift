@@ -16,7 +16,8 @@ struct DemoProgressLine {
             draw()
         } else if finished != reportedDone {
             reportedDone = finished
-            FileHandle.standardError.write(Data("\(finished)/\(job.total) images (\(job.failed) failed)\n".utf8))
+            FileHandle.standardError.write(
+                Data("\(finished)/\(job.total) images (\(job.failed) failed)\n".utf8))
         }
     }
 
@@ -33,7 +34,8 @@ struct DemoProgressLine {
         guard let job else { return }
         let finished = job.done + job.failed + job.cancelled
         let steps = workers.keys.sorted().map { "\($0) \(workers[$0]!)" }.joined(separator: "  ")
-        let text = "\r\u{1B}[2K\(ProgressText.bar(done: finished, total: job.total)) \(job.done)/\(job.total) done  \(steps)"
+        let text =
+            "\r\u{1B}[2K\(ProgressText.bar(done: finished, total: job.total)) \(job.done)/\(job.total) done  \(steps)"
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

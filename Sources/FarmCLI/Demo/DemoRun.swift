@@ -30,22 +30,31 @@ struct DemoRun: Sendable {
         try PNGFile.write(try contact.render(images), to: URL(fileURLWithPath: sheet))
         return DemoSummary(
             job: job, images: final.done, failed: final.failed + final.cancelled, total: final.total,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18, out: out, contactSheet: sheet)
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            out: out, contactSheet: sheet)
     }
 
     private func submit() async throws -> Int64 {
-        let settings = try JSONSerialization.data(withJSONObject: ["model": model, "base_seed": seed, "file": "sdfarm demo"], options: [.sortedKeys])
-        let spec = RenderSettings(model: model, width: side, height: side, steps: steps, sampler: Self.sampler, schedule: Self.schedule, cfg: cfg)
+        let settings = try JSONSerialization.data(
+            withJSONObject: ["model": model, "base_seed": seed, "file": "sdfarm demo"], options: [.sortedKeys]
+        )
+        let spec = RenderSettings(
+            model: model, width: side, height: side, steps: steps, sampler: Self.sampler,
+            schedule: Self.schedule, cfg: cfg)
         let seeds = self.seeds, seed = self.seed, steps = self.steps, cfg = self.cfg
         return try await ClientOptions.withClient(address, token: token) { conn in
-            try await conn.beginSubmit(priority: 0, owner: "demo", settings: String(decoding: settings, as: UTF8.self))
+            try await conn.beginSubmit(
+                priority: 0, owner: "demo", settings: String(decoding: settings, as: UTF8.self))
             for caption in DemoPrompts.captions {
                 for s in 0..<seeds {
-                    try await conn.submit(SubmitItems.Item(prompt: caption, negative: "", seed: seed + UInt64(s), spec: spec))
+                    try await conn.submit(
+                        SubmitItems.Item(prompt: caption, negative: "", seed: seed + UInt64(s), spec: spec))
                 }
             }
             let submitted = try await conn.commit()
-            say("submitted job \(submitted.jobID): \(DemoPrompts.captions.count) prompts × \(seeds) seeds = \(submitted.items) images, \(steps) steps, \(Self.sampler) \(Self.schedule), CFG \(cfg)")
+            say(
+                "submitted job \(submitted.jobID): \(DemoPrompts.captions.count) prompts × \(seeds) seeds = \(submitted.items) images, \(steps) steps, \(Self.sampler) \(Self.schedule), CFG \(cfg)"
+            )
             return submitted.jobID
         }
     }
@@ -54,7 +63,9 @@ struct DemoRun: Sendable {
     /// interrupts: the watch runs in its own task, and this loop looks at it, the worker
     /// processes and `interrupted` every 200 ms (a watch blocked on its socket is closed
     /// when the coordinator shuts down).
-    private func follow(job: Int64, processes: WorkerProcesses, interrupted: DemoInterrupt) async throws -> JobSummary {
+    private func follow(job: Int64, processes: WorkerProcesses, interrupted: DemoInterrupt) async throws
+        -> JobSummary
+    {
         let address = self.address
         let token = self.token
         let watch = Task { () throws -> JobSummary? in
@@ -63,7 +74,8 @@ struct DemoRun: Sendable {
                 let final = try await conn.watch(job) { event in
                     switch event {
                     case .job(let j): line.update(job: j)
-                    case .progress(let worker, let p): line.update(worker: worker, step: p.step, of: p.totalSteps)
+                    case .progress(let worker, let p):
+                        line.update(worker: worker, step: p.step, of: p.totalSteps)
                     }
                 }
                 line.update(job: final)
@@ -84,7 +96,8 @@ struct DemoRun: Sendable {
             if interrupted.isSet { throw CLIError("interrupted") }
             let dead = processes.exited
             if dead.count == processes.logFiles.count {
-                let logs = dead.map { "\($0.name) exited with status \($0.status), log \($0.log)" }.joined(separator: "; ")
+                let logs = dead.map { "\($0.name) exited with status \($0.status), log \($0.log)" }.joined(
+                    separator: "; ")
                 throw CLIError("every demo worker has exited: \(logs)")
             }
             try await Task.sleep(for: .milliseconds(200))

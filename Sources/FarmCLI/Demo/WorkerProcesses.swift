@@ -17,7 +17,10 @@ final class WorkerProcesses: @unchecked Sendable {
         return path
     }
 
-    init(count: Int, coordinator: HostPort, tokenFile: String, models: String, dataDirectory: String, threads: Int, maxBatch: Int) throws {
+    init(
+        count: Int, coordinator: HostPort, tokenFile: String, models: String, dataDirectory: String,
+        threads: Int, maxBatch: Int
+    ) throws {
         let executable = URL(fileURLWithPath: try Self.currentExecutable())
         var processes: [Process] = []
         var logs: [String] = []
@@ -27,13 +30,16 @@ final class WorkerProcesses: @unchecked Sendable {
                 let directory = (dataDirectory as NSString).appendingPathComponent(name)
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 let log = (directory as NSString).appendingPathComponent("worker.log")
-                guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
+                guard FileManager.default.createFile(atPath: log, contents: nil),
+                    let handle = FileHandle(forWritingAtPath: log)
+                else {
                     throw CLIError("cannot create \(log)")
                 }
                 let process = Process()
                 process.executableURL = executable
                 process.arguments = [
-                    "worker", "--coordinator", "\(coordinator.host):\(coordinator.port)", "--token-file", tokenFile, "--name", name,
+                    "worker", "--coordinator", "\(coordinator.host):\(coordinator.port)", "--token-file",
+                    tokenFile, "--name", name,
                     "--models", models, "--max-batch", "\(maxBatch)", "--threads", "\(threads)",
                     "--outbox", (directory as NSString).appendingPathComponent("outbox"),
                 ]
@@ -55,7 +61,8 @@ final class WorkerProcesses: @unchecked Sendable {
     /// Workers that have exited (a worker that dies early is worth telling the user about).
     var exited: [(name: String, status: Int32, log: String)] {
         processes.indices.compactMap { i in
-            processes[i].isRunning ? nil : ("demo-worker-\(i + 1)", processes[i].terminationStatus, logFiles[i])
+            processes[i].isRunning
+                ? nil : ("demo-worker-\(i + 1)", processes[i].terminationStatus, logFiles[i])
         }
     }
 

@@ -1,10 +1,9 @@
+import FarmCoordinator
 import FarmStore
+import FarmWorker
 import Foundation
 import Logging
 import Synchronization
-
-import FarmCoordinator
-import FarmWorker
 
 /// Connects one `WorkerAgent` to a `CoordinatorCore` in one process, the way the server and
 /// the worker's connection do over TCP but without the codec (for `sdfarm bench farm` and the
@@ -36,7 +35,9 @@ final class InProcessBridge: Sendable {
     /// Handshake; returns the session as the worker's runner uses it (single use: a new
     /// connection needs a new bridge).
     func open(capabilities: WorkerCapabilities) async throws -> WorkerSessionIO {
-        let connection = try await core.workerConnected(id: worker, name: worker.rawValue, capabilities: capabilities, link: CoordinatorSide(bridge: self))
+        let connection = try await core.workerConnected(
+            id: worker, name: worker.rawValue, capabilities: capabilities, link: CoordinatorSide(bridge: self)
+        )
         state.withLock { $0.connection = connection }
         let stream = self.stream
         let incoming = AsyncThrowingStream<CoordinatorMessage, any Error> { continuation in
@@ -46,7 +47,8 @@ final class InProcessBridge: Sendable {
             }
             continuation.onTermination = { _ in forward.cancel() }
         }
-        return WorkerSessionIO(incoming: incoming, link: WorkerSide(bridge: self), close: { await self.cut() })
+        return WorkerSessionIO(
+            incoming: incoming, link: WorkerSide(bridge: self), close: { await self.cut() })
     }
 
     /// Handshake, then forwards commands to the agent until cut. Returns once attached.
@@ -60,7 +62,8 @@ final class InProcessBridge: Sendable {
             } catch is BridgeCut {
                 // The connection was cut on purpose (`cut()`, a test's pulled cable).
             } catch {
-                Logger(label: "sdfarm.bridge").error("in-process connection of worker \(worker.rawValue) ended: \(error)")
+                Logger(label: "sdfarm.bridge").error(
+                    "in-process connection of worker \(worker.rawValue) ended: \(error)")
             }
         }
         await agent.attach(session.link)
@@ -89,7 +92,8 @@ final class InProcessBridge: Sendable {
                         leaseTTL: batch.leaseTTL,
                         items: batch.items.map {
                             WorkBatch.Item(
-                                claim: ClaimRef(item: $0.lease.item, fence: $0.lease.fence), job: $0.job, index: $0.index,
+                                claim: ClaimRef(item: $0.lease.item, fence: $0.lease.fence), job: $0.job,
+                                index: $0.index,
                                 prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed)
                         })))
         case .resultAccepted(let lease):
@@ -115,7 +119,9 @@ final class InProcessBridge: Sendable {
             await core.workerHeartbeat(id: worker)
         case .progress(let job, let items, let step, let total, let preview, let w, let h):
             await core.workerProgress(
-                WorkerProgress(worker: worker.rawValue, job: job, items: items, step: step, totalSteps: total, preview: preview, previewWidth: w, previewHeight: h))
+                WorkerProgress(
+                    worker: worker.rawValue, job: job, items: items, step: step, totalSteps: total,
+                    preview: preview, previewWidth: w, previewHeight: h))
         case .result(let entry, let png, let latents):
             // As the server's connection does: a result disk below its reserve, full or failing
             // is the coordinator's problem (the worker resends later); a bad digest is the
@@ -139,7 +145,8 @@ final class InProcessBridge: Sendable {
                 }
             }
         case .failure(let claim, let failure):
-            await core.workerFailure(id: worker, lease: LeaseRef(item: claim.item, fence: claim.fence), failure)
+            await core.workerFailure(
+                id: worker, lease: LeaseRef(item: claim.item, fence: claim.fence), failure)
         case .goodbye:
             await core.workerDisconnected(id: worker, connection: connection, reason: "goodbye")
         }

@@ -8,7 +8,8 @@ struct PacedSyntheticEngine: ImageEngine {
     let stepDelay: Duration
 
     func render(
-        _ items: [RenderItem], settings: RenderSettings, progress: @escaping @Sendable (EngineProgress) -> Void
+        _ items: [RenderItem], settings: RenderSettings,
+        progress: @escaping @Sendable (EngineProgress) -> Void
     ) async throws -> [RenderedImage] {
         for step in 1...max(1, settings.steps) {
             try await Task.sleep(for: stepDelay)

@@ -20,7 +20,8 @@ struct GenerateOutput {
             let folder = (path as NSString).deletingLastPathComponent
             let dir = folder.isEmpty ? "." : folder
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), isFolder.boolValue else {
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isFolder), isFolder.boolValue
+            else {
                 throw CLIError("\(path): the folder \(dir) does not exist")
             }
             guard FileManager.default.isWritableFile(atPath: dir) else {
@@ -45,7 +46,8 @@ struct GenerateOutput {
         do {
             for (path, data) in files {
                 let folder = (path as NSString).deletingLastPathComponent
-                let name = ".\((path as NSString).lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
+                let name =
+                    ".\((path as NSString).lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
                 let temporary = folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name)
                 do { try data.write(to: URL(fileURLWithPath: temporary)) } catch {
                     throw CLIError("\(path): cannot write: \(error.localizedDescription)")
@@ -53,7 +55,8 @@ struct GenerateOutput {
                 written.append((temporary, path))
             }
             for (temporary, final) in written where rename(temporary, final) != 0 {
-                throw CLIError("\(final): cannot move the finished file into place: \(String(cString: strerror(errno)))")
+                throw CLIError(
+                    "\(final): cannot move the finished file into place: \(String(cString: strerror(errno)))")
             }
         } catch {
             for (temporary, _) in written { unlink(temporary) }

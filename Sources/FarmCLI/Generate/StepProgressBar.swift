@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `sdfarm generate`'s progress on standard error: `[████▌     ] 45% step 9/20  1.32 s/it  ETA 15s`.
@@ -17,7 +17,8 @@ final class StepProgressBar: @unchecked Sendable {
         let perStep = now.timeIntervalSince(start) / Double(max(step, 1))
         lastStep = now
         let eta = ProgressText.duration(perStep * Double(total - step))
-        let line = "\(ProgressText.bar(done: step, total: total)) step \(step)/\(total)  "
+        let line =
+            "\(ProgressText.bar(done: step, total: total)) step \(step)/\(total)  "
             + String(format: "%.2f s/it", perStep) + "  ETA \(eta)"
         write(redraw ? "\r\(line)\u{1B}[K" : line + "\n")
         drawn = true

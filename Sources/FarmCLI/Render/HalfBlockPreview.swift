@@ -20,7 +20,8 @@ enum HalfBlockPreview {
             for x in 0..<columns {
                 let top = pixel(x, y)
                 let bottom = y + 1 < rows ? pixel(x, y + 1) : top
-                line += "\u{1B}[38;2;\(top.0);\(top.1);\(top.2)m\u{1B}[48;2;\(bottom.0);\(bottom.1);\(bottom.2)m▀"
+                line +=
+                    "\u{1B}[38;2;\(top.0);\(top.1);\(top.2)m\u{1B}[48;2;\(bottom.0);\(bottom.1);\(bottom.2)m▀"
             }
             lines.append(line + "\u{1B}[0m")
         }

@@ -9,7 +9,8 @@ enum StatusText {
         var rows = [["WORKER", "STATE", "DEVICE", "MODEL", "JOBS", "IMAGES", "IMG/MIN"]]
         for w in status.workers {
             rows.append([
-                w.name, w.state, w.device, w.loadedModel ?? "-", w.jobs.isEmpty ? "-" : w.jobs.map(String.init).joined(separator: ","),
+                w.name, w.state, w.device, w.loadedModel ?? "-",
+                w.jobs.isEmpty ? "-" : w.jobs.map(String.init).joined(separator: ","),
                 String(w.imagesDone), w.imagesPerMinute.map { String(format: "%.1f", $0) } ?? "-",
             ])
         }

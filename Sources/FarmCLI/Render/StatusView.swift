@@ -37,8 +37,10 @@ struct StatusView: Codable, Equatable {
         workers = s.workers
         jobs = s.jobs.map {
             Job(
-                id: $0.id, state: $0.state, priority: Int($0.priority), total: $0.total, queued: $0.queued, leased: $0.leased, done: $0.done,
-                failed: $0.failed, cancelled: $0.cancelled, waiting: $0.waiting, imagesPerMinute: $0.imagesPerMinute)
+                id: $0.id, state: $0.state, priority: Int($0.priority), total: $0.total, queued: $0.queued,
+                leased: $0.leased, done: $0.done,
+                failed: $0.failed, cancelled: $0.cancelled, waiting: $0.waiting,
+                imagesPerMinute: $0.imagesPerMinute)
         }
     }
 }

@@ -30,7 +30,9 @@ struct ResultExport {
             throw CLIError("cannot create \(directory): \(error.localizedDescription)")
         }
         let path = "\(directory)/manifest.jsonl"
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
             throw CLIError("cannot write \(path)")
         }
         manifest = handle
@@ -49,20 +51,24 @@ struct ResultExport {
             let path = "\(directory)/\(name)"
             if FileManager.default.contents(atPath: path).map([UInt8].init) != png {
                 let tmp = "\(directory)/.\(name).tmp"
-                guard FileManager.default.createFile(atPath: tmp, contents: Data(png)) else { throw CLIError("cannot write \(tmp)") }
+                guard FileManager.default.createFile(atPath: tmp, contents: Data(png)) else {
+                    throw CLIError("cannot write \(tmp)")
+                }
                 guard rename(tmp, path) == 0 else { throw CLIError("cannot rename \(tmp) to \(path)") }
             }
             file = name
         }
         var object: [String: Any] = [
-            "index": e.index, "prompt": e.prompt, "negative": e.negative, "seed": NSNumber(value: e.seed), "state": e.state,
+            "index": e.index, "prompt": e.prompt, "negative": e.negative, "seed": NSNumber(value: e.seed),
+            "state": e.state,
             "settings": (try? JSONSerialization.jsonObject(with: Data(e.settings.utf8))) ?? e.settings,
         ]
         object["sha256"] = e.sha256 ?? NSNull()
         object["file"] = file ?? NSNull()
         object["worker"] = e.worker ?? NSNull()
         object["error"] = e.error ?? NSNull()
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(
+            withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         manifest.write(data + Data("\n".utf8))
     }
 

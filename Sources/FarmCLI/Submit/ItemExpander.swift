@@ -61,7 +61,8 @@ struct ItemExpander {
         do {
             try RenderSettingsValidation.checkSeeds(first: base, count: seeds)
             try RenderSettingsValidation.check(
-                model: defaults.model, width: width, height: height, steps: steps, cfg: cfg, sampler: sampler, schedule: schedule)
+                model: defaults.model, width: width, height: height, steps: steps, cfg: cfg, sampler: sampler,
+                schedule: schedule)
         } catch {
             throw FieldError(error.description)
         }

@@ -32,7 +32,8 @@ struct LineReader {
                 return line
             }
             if buffer.count - start > maxLineBytes {
-                throw SubmitFileError(path: path, line: lineNumber + 1, message: "line longer than \(maxLineBytes) bytes")
+                throw SubmitFileError(
+                    path: path, line: lineNumber + 1, message: "line longer than \(maxLineBytes) bytes")
             }
             if atEnd {
                 guard start < buffer.count else { return nil }
@@ -48,7 +49,8 @@ struct LineReader {
             do {
                 chunk = try handle.read(upToCount: 1 << 20)
             } catch {
-                throw SubmitFileError(path: path, line: lineNumber + 1, message: "read failed: \(error.localizedDescription)")
+                throw SubmitFileError(
+                    path: path, line: lineNumber + 1, message: "read failed: \(error.localizedDescription)")
             }
             if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { atEnd = true }
         }

@@ -15,7 +15,8 @@ struct PromptFileReader {
     init(path: String) throws {
         let ext = (path as NSString).pathExtension.lowercased()
         guard let format = Format(rawValue: ext == "json" ? "jsonl" : ext) else {
-            throw SubmitFileError(path: path, line: nil, message: "unknown prompt file type .\(ext) (use .txt, .jsonl or .csv)")
+            throw SubmitFileError(
+                path: path, line: nil, message: "unknown prompt file type .\(ext) (use .txt, .jsonl or .csv)")
         }
         self.path = path
         self.format = format
@@ -42,9 +43,14 @@ struct PromptFileReader {
                 guard let header = try nextCSVRow() else { return nil }
                 let names = header.fields.map { $0.trimmingSpaces.lowercased() }
                 for name in names where !PromptRecord.fields.contains(name) {
-                    throw fail(header.line, "unknown column \"\(name)\" (known: \(PromptRecord.fields.sorted().joined(separator: ", ")))")
+                    throw fail(
+                        header.line,
+                        "unknown column \"\(name)\" (known: \(PromptRecord.fields.sorted().joined(separator: ", ")))"
+                    )
                 }
-                guard names.contains("prompt") else { throw fail(header.line, "the header names no prompt column") }
+                guard names.contains("prompt") else {
+                    throw fail(header.line, "the header names no prompt column")
+                }
                 csvHeader = names
             }
             while let row = try nextCSVRow() {
@@ -55,7 +61,9 @@ struct PromptFileReader {
                 }
                 var record = PromptRecord(line: row.line, prompt: "")
                 for (name, text) in zip(header, row.fields) where !(name != "prompt" && text.isEmpty) {
-                    do { try record.set(name, text: text) } catch let e as FieldError { throw fail(row.line, e.message) }
+                    do { try record.set(name, text: text) } catch let e as FieldError {
+                        throw fail(row.line, e.message)
+                    }
                 }
                 guard !record.prompt.trimmingSpaces.isEmpty else { throw fail(row.line, "empty prompt") }
                 return record
@@ -77,7 +85,9 @@ struct PromptFileReader {
         }
         guard let dict = object as? [String: Any] else { throw fail(number, "not a JSON object") }
         for key in dict.keys where !PromptRecord.fields.contains(key) {
-            throw fail(number, "unknown field \"\(key)\" (known: \(PromptRecord.fields.sorted().joined(separator: ", ")))")
+            throw fail(
+                number,
+                "unknown field \"\(key)\" (known: \(PromptRecord.fields.sorted().joined(separator: ", ")))")
         }
         // A number that is valid JSON but no seed (-1, 2^64, 1.5): say so, not "wrong type".
         if let n = dict["seed"] as? NSNumber, UInt64("\(n)") == nil {
@@ -93,7 +103,9 @@ struct PromptFileReader {
             // Valid JSON whose number does not fit the field (a negative or too large seed).
             let name = context.codingPath[0].stringValue
             let value = dict[name].map { "\($0)" } ?? "?"
-            if name == "seed" { throw fail(number, "seed must be a whole number from 0 to 2^64-1, not \(value)") }
+            if name == "seed" {
+                throw fail(number, "seed must be a whole number from 0 to 2^64-1, not \(value)")
+            }
             throw fail(number, "\(name) is out of range: \(value)")
         } catch DecodingError.keyNotFound {
             throw fail(number, "no prompt")

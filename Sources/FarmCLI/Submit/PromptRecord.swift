@@ -29,25 +29,33 @@ struct PromptRecord: Equatable, Decodable {
     /// Sets a field from its text (CSV) — throws a message naming the field.
     mutating func set(_ field: String, text: String) throws {
         func int(_ s: String) throws -> Int {
-            guard let v = Int(s.trimmingSpaces) else { throw FieldError("\(field) must be a whole number, not \"\(s)\"") }
+            guard let v = Int(s.trimmingSpaces) else {
+                throw FieldError("\(field) must be a whole number, not \"\(s)\"")
+            }
             return v
         }
         switch field {
         case "prompt": prompt = text
         case "negative": negative = text
         case "seed":
-            guard let v = UInt64(text.trimmingSpaces) else { throw FieldError("seed must be a whole number from 0 to 2^64-1, not \"\(text)\"") }
+            guard let v = UInt64(text.trimmingSpaces) else {
+                throw FieldError("seed must be a whole number from 0 to 2^64-1, not \"\(text)\"")
+            }
             seed = v
         case "seeds": seeds = try int(text)
         case "steps": steps = try int(text)
         case "width": width = try int(text)
         case "height": height = try int(text)
         case "cfg":
-            guard let v = Double(text.trimmingSpaces), v.isFinite else { throw FieldError("cfg must be a number, not \"\(text)\"") }
+            guard let v = Double(text.trimmingSpaces), v.isFinite else {
+                throw FieldError("cfg must be a number, not \"\(text)\"")
+            }
             cfg = v
         case "sampler": sampler = text.trimmingSpaces
         case "schedule": schedule = text.trimmingSpaces
-        default: throw FieldError("unknown field \"\(field)\" (known: \(Self.fields.sorted().joined(separator: ", ")))")
+        default:
+            throw FieldError(
+                "unknown field \"\(field)\" (known: \(Self.fields.sorted().joined(separator: ", ")))")
         }
     }
 }

@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One timed engine operation: a profiled warm-up call (which counts the FLOPs and says where
@@ -21,25 +21,33 @@ struct BenchMeasurement {
         let backend = CPUBackend()
         let profiler = ProfilingBackend(backend)
         try body(profiler)
-        let profile = profiler.entries.sorted { $0.value.seconds > $1.value.seconds }.map { (label: $0.key, entry: $0.value) }
+        let profile = profiler.entries.sorted { $0.value.seconds > $1.value.seconds }.map {
+            (label: $0.key, entry: $0.value)
+        }
         var best = Double.infinity
         for _ in 0..<max(1, repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
             try body(backend)
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        return BenchMeasurement(seconds: best, flops: profile.reduce(0) { $0 + $1.entry.flops }, profile: profile)
+        return BenchMeasurement(
+            seconds: best, flops: profile.reduce(0) { $0 + $1.entry.flops }, profile: profile)
     }
 
     /// The per-operation table of the profiled call.
     func printProfile(title: String) {
         let total = profile.reduce(0) { $0 + $1.entry.seconds }
-        print("\nWhere the time goes, \(title) (profiled warm-up call, \(String(format: "%.2f", total)) s in operations):")
+        print(
+            "\nWhere the time goes, \(title) (profiled warm-up call, \(String(format: "%.2f", total)) s in operations):"
+        )
         print("  operation              calls   seconds   share   GFLOP   GFLOP/s")
         for (label, e) in profile {
             let rate = e.flops > 0 ? String(format: "%7.1f", e.flops / e.seconds / 1e9) : "      –"
-            print("  " + label.padding(toLength: 21, withPad: " ", startingAt: 0)
-                  + String(format: " %6d  %8.3f  %5.1f%%  %6.1f  ", e.calls, e.seconds, 100 * e.seconds / max(total, 1e-9), e.flops / 1e9) + rate)
+            print(
+                "  " + label.padding(toLength: 21, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " %6d  %8.3f  %5.1f%%  %6.1f  ", e.calls, e.seconds,
+                        100 * e.seconds / max(total, 1e-9), e.flops / 1e9) + rate)
         }
     }
 
@@ -47,10 +55,12 @@ struct BenchMeasurement {
     static func randomTensor(_ shape: [Int], seed: UInt64) -> Tensor {
         var state = seed
         let n = shape.reduce(1, *)
-        return Tensor(shape: shape, values: (0..<n).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Float(state >> 40) / Float(1 << 24) * 2 - 1
-        })
+        return Tensor(
+            shape: shape,
+            values: (0..<n).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Float(state >> 40) / Float(1 << 24) * 2 - 1
+            })
     }
 }
 
@@ -61,8 +71,9 @@ enum PeakMemory {
     /// Peak resident memory in MiB since the start or the last `reset()`.
     static func mebibytes() -> Int {
         if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        {
             return kib / 1024
         }
         var usage = rusage()

@@ -22,7 +22,8 @@ struct ByteCount: ExpressibleByArgument, CustomStringConvertible, Sendable {
     }
 
     var description: String {
-        for (suffix, shift) in [("T", Int64(40)), ("G", 30), ("M", 20), ("K", 10)] where bytes > 0 && bytes % (1 << shift) == 0 {
+        for (suffix, shift) in [("T", Int64(40)), ("G", 30), ("M", 20), ("K", 10)]
+        where bytes > 0 && bytes % (1 << shift) == 0 {
             return "\(bytes >> shift)\(suffix)"
         }
         return "\(bytes)"

@@ -8,7 +8,9 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "The coordinator (default: $SDFARM_COORDINATOR, then 127.0.0.1:7878).")
     var coordinator: HostPort?
 
-    @Option(name: .customLong("token-file"), help: "The client token (default: $SDFARM_TOKEN_FILE, then ./sdfarm-data/token).")
+    @Option(
+        name: .customLong("token-file"),
+        help: "The client token (default: $SDFARM_TOKEN_FILE, then ./sdfarm-data/token).")
     var tokenFile: String?
 
     @Flag(help: "Machine-readable output.")
@@ -16,7 +18,11 @@ struct ClientOptions: ParsableArguments {
 
     var address: HostPort {
         if let coordinator { return coordinator }
-        if let env = ProcessInfo.processInfo.environment["SDFARM_COORDINATOR"], let parsed = HostPort(argument: env) { return parsed }
+        if let env = ProcessInfo.processInfo.environment["SDFARM_COORDINATOR"],
+            let parsed = HostPort(argument: env)
+        {
+            return parsed
+        }
         return .defaultCoordinator
     }
 
@@ -47,7 +53,9 @@ struct ClientOptions: ParsableArguments {
         return CLIError(error.description)
     }
 
-    static func withClient<T: Sendable>(_ address: HostPort, token: [UInt8], _ body: (inout FarmClient) async throws -> T) async throws -> T {
+    static func withClient<T: Sendable>(
+        _ address: HostPort, token: [UInt8], _ body: (inout FarmClient) async throws -> T
+    ) async throws -> T {
         do {
             return try await FarmClient.with(host: address.host, port: address.port, token: token, body)
         } catch let error as FarmClientError {
@@ -64,11 +72,16 @@ extension TokenFile {
     static func readOrCreate(_ path: String) throws -> ([UInt8], created: Bool) {
         if FileManager.default.fileExists(atPath: path) { return (try read(path), false) }
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         var generator = SystemRandomNumberGenerator()
-        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
+            .joined()
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw CLIError("cannot create token file \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw CLIError("cannot create token file \(path): \(String(cString: strerror(errno)))")
+        }
         _ = Array((token + "\n").utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         return (Array(token.utf8), true)

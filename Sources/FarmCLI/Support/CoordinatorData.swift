@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The coordinator's data folder holds prompts (private data): the folder is 0700 and every
@@ -25,20 +25,27 @@ enum CoordinatorData {
         var info = stat()
         guard stat(path, &info) == 0 else {
             do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw CLIError("cannot create the data folder \(path): \(error.localizedDescription)")
             }
-            guard chmod(path, 0o700) == 0 else { throw CLIError("cannot make the data folder \(path) private: \(String(cString: strerror(errno)))") }
+            guard chmod(path, 0o700) == 0 else {
+                throw CLIError(
+                    "cannot make the data folder \(path) private: \(String(cString: strerror(errno)))")
+            }
             return nil
         }
         guard info.st_mode & 0o077 != 0 else { return nil }
         let entries = Set((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
         guard entries.isEmpty || !entries.isDisjoint(with: ownFiles) else {
-            return "warning: the data folder \(path) is open to others and holds other files: run chmod 700 \(path), or pick a folder of its own with --data"
+            return
+                "warning: the data folder \(path) is open to others and holds other files: run chmod 700 \(path), or pick a folder of its own with --data"
         }
         guard chmod(path, 0o700) == 0 else {
-            throw CLIError("cannot make the data folder \(path) private (chmod 700): \(String(cString: strerror(errno)))")
+            throw CLIError(
+                "cannot make the data folder \(path) private (chmod 700): \(String(cString: strerror(errno)))"
+            )
         }
         return nil
     }

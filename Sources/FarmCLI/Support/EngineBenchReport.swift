@@ -38,15 +38,19 @@ struct EngineBenchRow {
     }
 
     func formatted(withReference: Bool) -> String {
-        var line = stage.name.padding(toLength: 13, withPad: " ", startingAt: 0) + " "
+        var line =
+            stage.name.padding(toLength: 13, withPad: " ", startingAt: 0) + " "
             + stage.shape.padding(toLength: 16, withPad: " ", startingAt: 0)
-            + String(format: " %7.1f  %9.3f  %7.1f  %8d", measured.flops / 1e9, measured.seconds, measured.gflopsPerSecond, peakMiB)
+            + String(
+                format: " %7.1f  %9.3f  %7.1f  %8d", measured.flops / 1e9, measured.seconds,
+                measured.gflopsPerSecond, peakMiB)
         if withReference {
             if let ref = reference {
                 // Each side's rate over its own FLOP count (the two counters agree to within rounding on these shapes).
                 let refRate = ref.flops.map { String(format: "%7.1f", $0 / ref.seconds / 1e9) } ?? "      –"
                 let refPeak = ref.peakMiB.map { String(format: "%8d", $0) } ?? "       –"
-                line += String(format: "  %9.3f  ", ref.seconds) + refRate + "  " + refPeak
+                line +=
+                    String(format: "  %9.3f  ", ref.seconds) + refRate + "  " + refPeak
                     + String(format: "  %6.2f", measured.seconds / ref.seconds)
             } else {
                 line += "          –        –         –       –"
@@ -97,12 +101,14 @@ struct EngineBenchReference: Decodable {
 
     static func read(_ path: String) throws -> EngineBenchReference {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read --reference \(path) (write it with scripts/bench-reference.py --json \(path))")
+            throw ValidationError(
+                "cannot read --reference \(path) (write it with scripts/bench-reference.py --json \(path))")
         }
         do {
             return try JSONDecoder().decode(EngineBenchReference.self, from: data)
         } catch {
-            throw ValidationError("--reference \(path) is not the JSON scripts/bench-reference.py writes: \(error)")
+            throw ValidationError(
+                "--reference \(path) is not the JSON scripts/bench-reference.py writes: \(error)")
         }
     }
 }

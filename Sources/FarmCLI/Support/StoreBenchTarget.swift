@@ -3,12 +3,16 @@ import Foundation
 
 /// Where the benchmark runs, and how to tidy up after it.
 struct StoreBenchTarget {
-    enum Kind { case temporarySQLite(directory: String), sqlite(path: String), postgres(url: String, schema: String) }
+    enum Kind {
+        case temporarySQLite(directory: String), sqlite(path: String), postgres(url: String, schema: String)
+    }
     let kind: Kind
 
     init(_ database: String?) throws {
         guard let database else {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sdfarm-bench-\(UUID().uuidString)").path
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sdfarm-bench-\(UUID().uuidString)"
+            ).path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             kind = .temporarySQLite(directory: directory)
             return
@@ -53,7 +57,9 @@ struct StoreBenchTarget {
         case .postgres(let url, let schema):
             let done = DispatchSemaphore(value: 0)
             Task {
-                do { try await PostgresStore.dropSchema(schema, url: url) } catch { print("warning: \(error)") }
+                do { try await PostgresStore.dropSchema(schema, url: url) } catch {
+                    print("warning: \(error)")
+                }
                 done.signal()
             }
             done.wait()

@@ -8,7 +8,8 @@ struct TemporaryDirectory: Sendable {
         let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         var template = Array(((base as NSString).appendingPathComponent(prefix + "XXXXXX")).utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw CLIError("cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
+            throw CLIError(
+                "cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
         }
         path = String(cString: made)
     }

@@ -10,12 +10,18 @@ enum TokenFile {
 
     static func read(_ path: String, warn: (String) -> Void) throws -> [UInt8] {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw CLIError("cannot read token file \(path): \(String(cString: strerror(errno)))") }
+        guard stat(path, &info) == 0 else {
+            throw CLIError("cannot read token file \(path): \(String(cString: strerror(errno)))")
+        }
         if info.st_mode & 0o077 != 0 {
             throw CLIError("token file \(path) is readable by others: run chmod 600 \(path)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read token file \(path)") }
-        let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("cannot read token file \(path)")
+        }
+        let line =
+            String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init)
+            ?? ""
         let token = line.trimmingSpaces
         guard token.utf8.count >= 16 else { throw CLIError("token in \(path) is shorter than 16 bytes") }
         if let warning = TokenStrength.warning(for: Array(token.utf8), path: path) { warn(warning) }

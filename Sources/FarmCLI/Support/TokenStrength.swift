@@ -20,7 +20,9 @@ enum TokenStrength {
             let p = Double(c) / n
             return h - p * log2(p)
         }
-        let isHex = token.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0) }
+        let isHex = token.allSatisfy {
+            (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0)
+        }
         var alphabet = 0
         if isHex {
             alphabet = 16
@@ -28,7 +30,11 @@ enum TokenStrength {
             if token.contains(where: { (0x61...0x7a).contains($0) }) { alphabet += 26 }
             if token.contains(where: { (0x41...0x5a).contains($0) }) { alphabet += 26 }
             if token.contains(where: { (0x30...0x39).contains($0) }) { alphabet += 10 }
-            if token.contains(where: { !(0x30...0x39).contains($0) && !(0x41...0x5a).contains($0) && !(0x61...0x7a).contains($0) }) { alphabet += 33 }
+            if token.contains(where: {
+                !(0x30...0x39).contains($0) && !(0x41...0x5a).contains($0) && !(0x61...0x7a).contains($0)
+            }) {
+                alphabet += 33
+            }
         }
         return min(n * log2(Double(max(alphabet, 2))), n * shannon)
     }
@@ -37,6 +43,7 @@ enum TokenStrength {
     static func warning(for token: [UInt8], path: String) -> String? {
         let bits = estimatedBits(token)
         guard token.count < recommendedBytes || bits < recommendedBits else { return nil }
-        return "warning: the token in \(path) is weak (\(token.count) bytes, about \(Int(bits)) bits of entropy); someone who sees a handshake can test guesses of it offline. Use 32 random bytes or more, e.g. `openssl rand -hex 32 > \(path)`."
+        return
+            "warning: the token in \(path) is weak (\(token.count) bytes, about \(Int(bits)) bits of entropy); someone who sees a handshake can test guesses of it offline. Use 32 random bytes or more, e.g. `openssl rand -hex 32 > \(path)`."
     }
 }

@@ -27,7 +27,9 @@ struct JobFollower: Sendable {
         _ job: Int64, timeout: Double?, onEvent: @escaping @Sendable (FarmClient.WatchEvent) throws -> Void,
         onReconnect: @escaping @Sendable (String, Duration) -> Void
     ) async throws -> Outcome {
-        guard let timeout else { return .finished(try await follow(job, onEvent: onEvent, onReconnect: onReconnect)) }
+        guard let timeout else {
+            return .finished(try await follow(job, onEvent: onEvent, onReconnect: onReconnect))
+        }
         let first: JobSummary? = try await withThrowingTaskGroup(of: JobSummary?.self) { group in
             group.addTask { try await follow(job, onEvent: onEvent, onReconnect: onReconnect) }
             group.addTask {
@@ -39,7 +41,9 @@ struct JobFollower: Sendable {
             return first
         }
         if let first { return .finished(first) }
-        let now: JobSummary? = try? await ClientOptions.withClient(address, token: token) { conn in try await conn.job(job) }
+        let now: JobSummary? = try? await ClientOptions.withClient(address, token: token) { conn in
+            try await conn.job(job)
+        }
         if let now, now.isFinished { return .finished(now) }
         return .stillRunning
     }
@@ -53,13 +57,16 @@ struct JobFollower: Sendable {
         var backoff = firstBackoff
         while true {
             do {
-                return try await FarmClient.with(host: address.host, port: address.port, token: token) { conn in
+                return try await FarmClient.with(host: address.host, port: address.port, token: token) {
+                    conn in
                     connectedOnce = true
                     backoff = firstBackoff
                     return try await conn.watch(job, onEvent: onEvent)
                 }
             } catch let error as FarmClientError {
-                guard connectedOnce, Self.isTransient(error) else { throw ClientOptions.jobError(error, job: job) }
+                guard connectedOnce, Self.isTransient(error) else {
+                    throw ClientOptions.jobError(error, job: job)
+                }
                 onReconnect(error.description, backoff)
                 try await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, maxBackoff)

@@ -19,11 +19,17 @@ public struct SubmittedItem: Sendable, Equatable {
 
 extension CoordinatorCore {
     /// Stores a job (all items in one transaction) and dispatches.
-    public func submit(owner: String, priority: Int, settings: String, items: [SubmittedItem]) async throws -> SubmitOutcome {
+    public func submit(owner: String, priority: Int, settings: String, items: [SubmittedItem]) async throws
+        -> SubmitOutcome
+    {
         let specs = items.map {
-            ItemSpec(prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed, settings: "{}", batchKey: $0.key.batchKey)
+            ItemSpec(
+                prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed, settings: "{}",
+                batchKey: $0.key.batchKey)
         }
-        let id = try await store.submit(JobSubmission(owner: owner, priority: priority, settings: settings, items: specs), now: clock.now())
+        let id = try await store.submit(
+            JobSubmission(owner: owner, priority: priority, settings: settings, items: specs),
+            now: clock.now())
         let held = connectedModels
         let missing = Set(items.map(\.key.model)).subtracting(held).sorted()
         await dispatch()
@@ -62,7 +68,9 @@ extension CoordinatorCore {
     /// behind them (`sdfarm unblock`), then dispatches. Returns how many blocks were lifted.
     public func unblock(job: JobID, worker: WorkerID?) async throws -> Int {
         let lifted = try await store.unblock(job: job, worker: worker)
-        logger.notice("unblocked \(lifted) worker(s) for job \(job.rawValue)", metadata: ["worker": "\(worker?.rawValue ?? "all")"])
+        logger.notice(
+            "unblocked \(lifted) worker(s) for job \(job.rawValue)",
+            metadata: ["worker": "\(worker?.rawValue ?? "all")"])
         await dispatch()
         return lifted
     }
@@ -81,7 +89,8 @@ extension CoordinatorCore {
     public func status(jobLimit: Int = 50) async throws -> FarmStatus {
         let workerList = workers.values.sorted { $0.name < $1.name }.map { e in
             WorkerStatus(
-                id: e.id.rawValue, name: e.name, state: e.lifecycle.state.rawValue, device: e.capabilities.device,
+                id: e.id.rawValue, name: e.name, state: e.lifecycle.state.rawValue,
+                device: e.capabilities.device,
                 loadedModel: e.loadedModel, models: e.capabilities.modelNames.sorted(),
                 jobs: Set(e.leases.values.map(\.job)).sorted(), itemsInHand: e.leases.count,
                 imagesDone: e.imagesDone, imagesPerMinute: e.speed.imagesPerMinute)
@@ -89,7 +98,10 @@ extension CoordinatorCore {
         let records = try await store.jobs(JobFilter(limit: jobLimit))
         var jobs: [FarmStatus.Job] = []
         for record in records {
-            jobs.append(FarmStatus.Job(record: record, waiting: try await waitReason(for: record), imagesPerMinute: rate(ofJob: record.id.rawValue)))
+            jobs.append(
+                FarmStatus.Job(
+                    record: record, waiting: try await waitReason(for: record),
+                    imagesPerMinute: rate(ofJob: record.id.rawValue)))
         }
         return FarmStatus(workers: workerList, jobs: jobs)
     }
@@ -109,9 +121,13 @@ extension CoordinatorCore {
             if workers.isEmpty { return "no worker connected" }
             let first = try await store.items(ItemFilter(job: record.id, states: [.queued], limit: 1)).first
             if let key = first.flatMap({ RenderSettings(batchKey: $0.spec.batchKey) }) {
-                if !connectedModels.contains(key.model) { return "no connected worker holds model \(key.model)" }
+                if !connectedModels.contains(key.model) {
+                    return "no connected worker holds model \(key.model)"
+                }
                 let blocked = try await store.blockedWorkers(job: record.id).map(\.worker)
-                let able = workers.values.filter { $0.capabilities.modelNames.contains(key.model) && !blocked.contains($0.id) }
+                let able = workers.values.filter {
+                    $0.capabilities.modelNames.contains(key.model) && !blocked.contains($0.id)
+                }
                 if able.isEmpty { return "every worker holding \(key.model) is blocked for this job" }
                 if let reason = waitReasons[key] { return reason.rawValue }
             }
@@ -120,7 +136,8 @@ extension CoordinatorCore {
     }
 
     func rate(ofJob job: Int64) -> Double? {
-        let rates = workers.values.filter { $0.leases.values.contains { $0.job == job } }.compactMap(\.speed.imagesPerMinute)
+        let rates = workers.values.filter { $0.leases.values.contains { $0.job == job } }.compactMap(
+            \.speed.imagesPerMinute)
         return rates.isEmpty ? nil : rates.reduce(0, +)
     }
 }

@@ -29,7 +29,10 @@ extension CoordinatorCore {
     }
 
     private func planAndClaim() async {
-        guard let queued = await storeCall("queued batch keys", "dispatch", heals: false, { try await store.queuedBatchKeys(limit: config.queueScanLimit) })
+        guard
+            let queued = await storeCall(
+                "queued batch keys", "dispatch", heals: false,
+                { try await store.queuedBatchKeys(limit: config.queueScanLimit) })
         else { return }
         var waiting = queued.compactMap { q -> DispatchPolicy.Waiting? in
             guard let key = RenderSettings(batchKey: q.batchKey) else { return nil }
@@ -44,14 +47,18 @@ extension CoordinatorCore {
                     worker: $0.id.rawValue, credit: $0.lifecycle.assignable, batchLimit: $0.batchLimit,
                     models: $0.capabilities.modelNames, loadedModel: $0.loadedModel)
             }
-            let plan = dispatchPolicy.plan(offers: offers, queue: waiting, connectedModels: connectedModels, cannotServe: cannotServe)
+            let plan = dispatchPolicy.plan(
+                offers: offers, queue: waiting, connectedModels: connectedModels, cannotServe: cannotServe)
             waitReasons = plan.waiting
             var shortfall = false
             for assignment in plan.assignments {
                 guard let (asked, got) = await assign(assignment) else { return }
-                if let q = waiting.firstIndex(where: { $0.key == assignment.key }) { waiting[q].queued -= got }
+                if let q = waiting.firstIndex(where: { $0.key == assignment.key }) {
+                    waiting[q].queued -= got
+                }
                 if got < asked {
-                    cannotServe.insert(DispatchPolicy.WorkerKey(worker: assignment.worker, key: assignment.key))
+                    cannotServe.insert(
+                        DispatchPolicy.WorkerKey(worker: assignment.worker, key: assignment.key))
                     shortfall = true
                 }
             }
@@ -70,7 +77,10 @@ extension CoordinatorCore {
         guard
             let claimed = await storeCall(
                 "claim", "\(count) items of \(a.key.model) for worker \(id.rawValue)", heals: false,
-                { try await store.claim(worker: id, batchKey: a.key.batchKey, limit: count, leaseDuration: ttl, now: now) })
+                {
+                    try await store.claim(
+                        worker: id, batchKey: a.key.batchKey, limit: count, leaseDuration: ttl, now: now)
+                })
         else { return nil }
         // A claim that found nothing may have written nothing: only one that took items shows
         // the store can write again.
@@ -81,7 +91,9 @@ extension CoordinatorCore {
         // claimed (no attempt spent, nothing recorded).
         guard var current = workers[id], current.lifecycle.assigned(refs, now: now) else {
             let tokens = claimed.map(\.lease)
-            _ = await storeCall("unclaim", "\(tokens.count) items claimed for worker \(id.rawValue), gone meanwhile") {
+            _ = await storeCall(
+                "unclaim", "\(tokens.count) items claimed for worker \(id.rawValue), gone meanwhile"
+            ) {
                 try await store.unclaim(tokens, worker: id, now: now)
             }
             return (count, 0)
@@ -91,7 +103,8 @@ extension CoordinatorCore {
             current.leases[LeaseRef(item: c.id.rawValue, fence: c.fence)] = LeaseInfo(
                 job: c.job.rawValue, batch: nextBatch, claimedAt: now, ttl: ttl, expires: c.leaseExpiresAt)
         }
-        current.batches[nextBatch] = BatchInfo(key: a.key, assignedAt: now, size: claimed.count, remaining: claimed.count, succeeded: 0)
+        current.batches[nextBatch] = BatchInfo(
+            key: a.key, assignedAt: now, size: claimed.count, remaining: claimed.count, succeeded: 0)
         current.loadedModel = a.key.model
         workers[id] = current
         counters.itemsAssigned += claimed.count
@@ -99,7 +112,8 @@ extension CoordinatorCore {
             key: a.key, leaseTTL: ttl,
             items: claimed.map {
                 AssignedBatch.Item(
-                    lease: LeaseRef(item: $0.id.rawValue, fence: $0.fence), job: $0.job.rawValue, index: $0.index,
+                    lease: LeaseRef(item: $0.id.rawValue, fence: $0.fence), job: $0.job.rawValue,
+                    index: $0.index,
                     prompt: $0.spec.prompt, negativePrompt: $0.spec.negativePrompt, seed: $0.spec.seed)
             })
         current.link.send(.assign(batch))

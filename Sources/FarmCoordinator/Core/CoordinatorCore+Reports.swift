@@ -3,9 +3,9 @@ import FarmStore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension CoordinatorCore {
@@ -22,7 +22,8 @@ extension CoordinatorCore {
             outcome = try await store.complete(token, worker: id, result: result, now: now)
             storeWorked()
         } catch {
-            storeFailed("complete", "result of item \(lease.item) fence \(lease.fence) from \(id.rawValue)", error)
+            storeFailed(
+                "complete", "result of item \(lease.item) fence \(lease.fence) from \(id.rawValue)", error)
             askToResend(lease, of: id, reason: "the coordinator cannot record results now: \(error)")
             return
         }
@@ -36,7 +37,8 @@ extension CoordinatorCore {
         case .alreadyCompleted:
             link?.send(.resultAccepted(lease))
         case .staleFence(let current):
-            link?.send(.resultRefused(lease, reason: "item \(lease.item) was handed out again (fence \(current))"))
+            link?.send(
+                .resultRefused(lease, reason: "item \(lease.item) was handed out again (fence \(current))"))
         case .notRunning(let state):
             link?.send(.resultRefused(lease, reason: "item \(lease.item) is \(state.rawValue)"))
         }
@@ -53,7 +55,10 @@ extension CoordinatorCore {
         if case .io(let operation, let code) = error.kind, operation != ResultStoreError.reserveOperation {
             // Without the file's name (a fresh temporary one each time), so repeats are alike.
             let reason = "\(operation): \(String(cString: strerror(code)))"
-            if !disk.isLow { logger.error("result disk: a write failed (\(reason)): taking no results until space is freed") }
+            if !disk.isLow {
+                logger.error(
+                    "result disk: a write failed (\(reason)): taking no results until space is freed")
+            }
             disk.writeFailed(reason)
             diskLowSince = diskLowSince ?? clock.now()
             logRepeated(.error, "result disk \(results.root): cannot store results: \(reason)")
@@ -81,7 +86,8 @@ extension CoordinatorCore {
 
     /// A worker reports that it could not render an item.
     public func workerFailure(id: WorkerID, lease: LeaseRef, _ failure: RenderFailure) async {
-        await workerFailure(id: id, lease: lease, cause: FailureCause(failure.kind), message: failure.description)
+        await workerFailure(
+            id: id, lease: lease, cause: FailureCause(failure.kind), message: failure.description)
     }
 
     /// An item failed on a worker, for `cause`. A cancelled render (the worker stopped it
@@ -101,11 +107,14 @@ extension CoordinatorCore {
         switch verdict.record {
         case .fail(let kind):
             let outcome = await storeCall("fail", context) {
-                try await store.fail(token, worker: id, kind: kind, message: "\(id.rawValue): \(message)", now: now)
+                try await store.fail(
+                    token, worker: id, kind: kind, message: "\(id.rawValue): \(message)", now: now)
             }
             if outcome == .failed { counters.itemsFailed += 1 }
         case .release:
-            let ended = await storeCall("release", context) { try await store.release([token], worker: id, now: now) }
+            let ended = await storeCall("release", context) {
+                try await store.release([token], worker: id, now: now)
+            }
             counters.itemsFailed += ended?.filter { $0.newState == .failed }.count ?? 0
         case .unclaim:
             _ = await storeCall("unclaim", context) { try await store.unclaim([token], worker: id, now: now) }
@@ -122,7 +131,9 @@ extension CoordinatorCore {
 
     func publishJob(_ job: Int64) async {
         guard await progress.watcherCount(job: job) > 0,
-            let record = await storeCall("job", "progress of job \(job) for its watchers", heals: false, { try await store.job(JobID(job)) }),
+            let record = await storeCall(
+                "job", "progress of job \(job) for its watchers", heals: false,
+                { try await store.job(JobID(job)) }),
             let record
         else { return }
         await progress.publish(.job(record), job: job, key: "job")

@@ -10,7 +10,8 @@ extension CoordinatorCore {
     /// Runs one store call; on failure records it (see above) and returns nil. A write that
     /// succeeds (`heals`) may mark the store healthy again; a read never does.
     func storeCall<T: Sendable>(
-        _ operation: String, _ context: @autoclosure () -> String, heals: Bool = true, _ body: () async throws -> T
+        _ operation: String, _ context: @autoclosure () -> String, heals: Bool = true,
+        _ body: () async throws -> T
     ) async -> T? {
         do {
             let value = try await body()

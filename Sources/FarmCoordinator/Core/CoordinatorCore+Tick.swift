@@ -21,7 +21,9 @@ extension CoordinatorCore {
         for id in Array(workers.keys) {
             await renewLeases(of: id, now: now, dueBy: now + 1)
         }
-        guard let expired = await storeCall("requeue expired leases", "lease sweep", { try await store.requeueExpiredLeases(now: now) })
+        guard
+            let expired = await storeCall(
+                "requeue expired leases", "lease sweep", { try await store.requeueExpiredLeases(now: now) })
         else {
             await dispatch()
             return

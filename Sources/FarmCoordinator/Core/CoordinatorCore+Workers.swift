@@ -4,12 +4,16 @@ import Foundation
 extension CoordinatorCore {
     /// A worker finished its handshake. A second connection of the same worker replaces the
     /// first (whose leases are given back after the disconnect grace).
-    public func workerConnected(id: WorkerID, name: String, capabilities: WorkerCapabilities, link: any WorkerLink) async throws -> Int {
+    public func workerConnected(
+        id: WorkerID, name: String, capabilities: WorkerCapabilities, link: any WorkerLink
+    ) async throws -> Int {
         let now = clock.now()
         if workers[id] != nil {
-            await workerDisconnected(id: id, connection: workers[id]!.connection, reason: "replaced by a new connection")
+            await workerDisconnected(
+                id: id, connection: workers[id]!.connection, reason: "replaced by a new connection")
         }
-        let json = String(decoding: (try? JSONEncoder().encode(capabilities)) ?? Data("{}".utf8), as: UTF8.self)
+        let json = String(
+            decoding: (try? JSONEncoder().encode(capabilities)) ?? Data("{}".utf8), as: UTF8.self)
         do {
             _ = try await store.upsertWorker(id: id, name: name, capabilities: json, state: .idle, now: now)
             storeWorked()
@@ -24,7 +28,9 @@ extension CoordinatorCore {
         workers[id] = WorkerEntry(
             id: id, name: name, capabilities: capabilities, link: link, connection: nextConnection,
             lifecycle: lifecycle, batchLimit: max(1, capabilities.maxBatch))
-        logger.info("worker connected", metadata: ["worker": "\(id.rawValue)", "models": "\(capabilities.modelNames.sorted())"])
+        logger.info(
+            "worker connected",
+            metadata: ["worker": "\(id.rawValue)", "models": "\(capabilities.modelNames.sorted())"])
         return nextConnection
     }
 
@@ -55,16 +61,23 @@ extension CoordinatorCore {
         let held = entry.leases.keys.sorted()
         _ = entry.lifecycle.disconnected()
         workers[id] = nil
-        logger.info("worker disconnected", metadata: ["worker": "\(id.rawValue)", "reason": "\(reason)", "leases": "\(held.count)"])
+        logger.info(
+            "worker disconnected",
+            metadata: ["worker": "\(id.rawValue)", "reason": "\(reason)", "leases": "\(held.count)"])
         let now = clock.now()
         // Leases whose results the worker holds for resending keep a full TTL: it delivers
         // them when it is back. If a renewal fails the leases run out at their own time
         // instead: later, never lost.
-        let waiting = Dictionary(grouping: held, by: { entry.leases[$0]?.resultWaiting(now: now, limit: config.resultHoldLimit) == true })
+        let waiting = Dictionary(
+            grouping: held,
+            by: { entry.leases[$0]?.resultWaiting(now: now, limit: config.resultHoldLimit) == true })
         for (resultWaiting, refs) in waiting {
             let tokens = refs.map { LeaseToken(item: ItemID($0.item), fence: $0.fence) }
-            let duration = resultWaiting ? max(config.disconnectGrace, config.lease.floor) : config.disconnectGrace
-            _ = await storeCall("renew", "grace for \(refs.count) leases of disconnected worker \(id.rawValue)") {
+            let duration =
+                resultWaiting ? max(config.disconnectGrace, config.lease.floor) : config.disconnectGrace
+            _ = await storeCall(
+                "renew", "grace for \(refs.count) leases of disconnected worker \(id.rawValue)"
+            ) {
                 try await store.renew(tokens, worker: id, leaseDuration: duration, now: now)
             }
         }
@@ -105,10 +118,14 @@ extension CoordinatorCore {
             // A worker that went silent or broke the protocol is not coming back to deliver:
             // its items go back now, not after a grace (leases it sent results for excepted).
             let now = clock.now()
-            let giveBack = requeue.filter { entry.leases[$0]?.resultWaiting(now: now, limit: config.resultHoldLimit) != true }
+            let giveBack = requeue.filter {
+                entry.leases[$0]?.resultWaiting(now: now, limit: config.resultHoldLimit) != true
+            }
             if !giveBack.isEmpty {
                 let tokens = giveBack.map { LeaseToken(item: ItemID($0.item), fence: $0.fence) }
-                let ended = await storeCall("release", "the \(giveBack.count) leases of worker \(id.rawValue): \(reason)") {
+                let ended = await storeCall(
+                    "release", "the \(giveBack.count) leases of worker \(id.rawValue): \(reason)"
+                ) {
                     try await store.release(tokens, worker: id, now: now)
                 }
                 if let ended {
@@ -136,9 +153,12 @@ extension CoordinatorCore {
         guard !due.isEmpty else { return }
         // Leases of one batch share their claim time and TTL: one renewal per batch.
         let limit = config.resultHoldLimit
-        let byBatch = Dictionary(grouping: due, by: {
-            BatchRenewal(batch: $0.value.batch, resultWaiting: $0.value.resultWaiting(now: now, limit: limit))
-        })
+        let byBatch = Dictionary(
+            grouping: due,
+            by: {
+                BatchRenewal(
+                    batch: $0.value.batch, resultWaiting: $0.value.resultWaiting(now: now, limit: limit))
+            })
         var lost: [LeaseRef] = []
         for (_, leases) in byBatch {
             let info = leases[0].value
@@ -146,7 +166,8 @@ extension CoordinatorCore {
             let expiry =
                 info.resultWaiting(now: now, limit: limit)
                 ? max(info.expires, now + info.ttl)
-                : config.lease.renewedExpiry(claimedAt: info.claimedAt, ttl: info.ttl, current: info.expires, now: now)
+                : config.lease.renewedExpiry(
+                    claimedAt: info.claimedAt, ttl: info.ttl, current: info.expires, now: now)
             // Past the ceiling there is nothing to extend: the sweep takes these leases (a
             // renewal to "now" would keep them alive for ever, one tick at a time).
             guard expiry > now else { continue }
@@ -154,7 +175,10 @@ extension CoordinatorCore {
             guard
                 let outcome = await storeCall(
                     "renew", "\(tokens.count) leases of worker \(id.rawValue)",
-                    { try await store.renew(tokens, worker: id, leaseDuration: expiry.timeIntervalSince(now), now: now) })
+                    {
+                        try await store.renew(
+                            tokens, worker: id, leaseDuration: expiry.timeIntervalSince(now), now: now)
+                    })
             else { continue }
             for ref in leases.map(\.key) {
                 if outcome.lost.contains(ItemID(ref.item)) {
@@ -181,7 +205,9 @@ extension CoordinatorCore {
             if batch.remaining <= 0 {
                 entry.batches[info.batch] = nil
                 if batch.succeeded > 0 {
-                    entry.speed.observe(cost: batch.key.cost(images: batch.size), images: batch.succeeded, elapsed: now.timeIntervalSince(batch.assignedAt))
+                    entry.speed.observe(
+                        cost: batch.key.cost(images: batch.size), images: batch.succeeded,
+                        elapsed: now.timeIntervalSince(batch.assignedAt))
                 }
             } else {
                 entry.batches[info.batch] = batch

@@ -29,7 +29,10 @@ public actor CoordinatorCore {
     var dispatching = false
     var dispatchRequested = false
 
-    public init(store: any JobStore, results: ResultStore, clock: any FarmClock = SystemFarmClock(), config: CoordinatorConfig = CoordinatorConfig(), logger: Logger = Logger(label: "sdfarm.coordinator")) {
+    public init(
+        store: any JobStore, results: ResultStore, clock: any FarmClock = SystemFarmClock(),
+        config: CoordinatorConfig = CoordinatorConfig(), logger: Logger = Logger(label: "sdfarm.coordinator")
+    ) {
         self.store = store
         self.results = results
         self.clock = clock
@@ -51,9 +54,12 @@ public actor CoordinatorCore {
     public func metrics() async -> FarmMetrics {
         var m = counters
         m.previewsDropped = await progress.droppedTotal
-        m.workersByState = workers.values.reduce(into: [:]) { $0[$1.lifecycle.state.rawValue, default: 0] += 1 }
+        m.workersByState = workers.values.reduce(into: [:]) {
+            $0[$1.lifecycle.state.rawValue, default: 0] += 1
+        }
         for entry in workers.values {
-            m.workers[entry.name] = .init(imagesDone: entry.imagesDone, imagesPerMinute: entry.speed.imagesPerMinute)
+            m.workers[entry.name] = .init(
+                imagesDone: entry.imagesDone, imagesPerMinute: entry.speed.imagesPerMinute)
         }
         m.itemsLeased = workers.values.reduce(0) { $0 + $1.leases.count }
         // Unknown (no sample), never 0, when the store cannot say.

@@ -20,7 +20,8 @@ public struct DiskReserve: Sendable, Equatable {
 
     public static func == (a: DiskReserve, b: DiskReserve) -> Bool {
         a.minFree == b.minFree && a.free == b.free && a.probeError == b.probeError
-            && a.writeFailure?.reason == b.writeFailure?.reason && a.writeFailure?.freeThen == b.writeFailure?.freeThen
+            && a.writeFailure?.reason == b.writeFailure?.reason
+            && a.writeFailure?.freeThen == b.writeFailure?.freeThen
     }
 
     /// True when results must not be written: below the reserve, or a write failed and no
@@ -45,7 +46,8 @@ public struct DiskReserve: Sendable, Equatable {
     public var summary: String? {
         let consequence = "no new work is handed out and workers keep their results until space returns"
         if let free, free < minFree {
-            return "the result disk has \(Self.bytes(free)) free, below the reserve of \(Self.bytes(minFree)): \(consequence)"
+            return
+                "the result disk has \(Self.bytes(free)) free, below the reserve of \(Self.bytes(minFree)): \(consequence)"
         }
         if let failure = writeFailure {
             return "results cannot be written (\(failure.reason)): \(consequence)"

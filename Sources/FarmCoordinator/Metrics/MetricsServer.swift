@@ -18,7 +18,9 @@ public final class MetricsServer: Sendable {
     }
 
     /// Binds and starts serving.
-    public static func start(host: String, port: Int, group: EventLoopGroup, render: @escaping Render) async throws -> MetricsServer {
+    public static func start(host: String, port: Int, group: EventLoopGroup, render: @escaping Render)
+        async throws -> MetricsServer
+    {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -53,18 +55,24 @@ final class MetricsHTTPHandler: ChannelInboundHandler, Sendable {
         let loop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: loop)
         if head.method != .GET && head.method != .HEAD {
-            respond(bound.value, status: .methodNotAllowed, body: "only GET\n", contentType: "text/plain", version: version, keepAlive: keepAlive, includeBody: true)
+            respond(
+                bound.value, status: .methodNotAllowed, body: "only GET\n", contentType: "text/plain",
+                version: version, keepAlive: keepAlive, includeBody: true)
             return
         }
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         guard path == "/metrics" else {
-            respond(bound.value, status: .notFound, body: "try /metrics\n", contentType: "text/plain", version: version, keepAlive: keepAlive, includeBody: true)
+            respond(
+                bound.value, status: .notFound, body: "try /metrics\n", contentType: "text/plain",
+                version: version, keepAlive: keepAlive, includeBody: true)
             return
         }
         let render = self.render
         let includeBody = head.method == .GET
         loop.makeFutureWithTask { await render() }.whenSuccess { text in
-            self.respond(bound.value, status: .ok, body: text, contentType: PrometheusText.contentType, version: version, keepAlive: keepAlive, includeBody: includeBody)
+            self.respond(
+                bound.value, status: .ok, body: text, contentType: PrometheusText.contentType,
+                version: version, keepAlive: keepAlive, includeBody: includeBody)
         }
     }
 
@@ -78,7 +86,9 @@ final class MetricsHTTPHandler: ChannelInboundHandler, Sendable {
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(buffer.readableBytes))
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
+            promise: nil)
         if includeBody { context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil) }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {

@@ -27,7 +27,9 @@ public struct DispatchPolicy: Sendable {
         /// The model it ran last (still in memory).
         public var loadedModel: String?
 
-        public init(worker: String, credit: Int, batchLimit: Int, models: Set<String>, loadedModel: String? = nil) {
+        public init(
+            worker: String, credit: Int, batchLimit: Int, models: Set<String>, loadedModel: String? = nil
+        ) {
             self.worker = worker
             self.credit = credit
             self.batchLimit = batchLimit
@@ -84,7 +86,9 @@ public struct DispatchPolicy: Sendable {
 
     /// Plans one round. `connectedModels` are the models held by every connected worker,
     /// including those that asked for nothing (to tell "busy" from "nobody has it").
-    public func plan(offers: [Offer], queue: [Waiting], connectedModels: Set<String>, cannotServe: Set<WorkerKey> = []) -> Plan {
+    public func plan(
+        offers: [Offer], queue: [Waiting], connectedModels: Set<String>, cannotServe: Set<WorkerKey> = []
+    ) -> Plan {
         var plan = Plan()
         var credit = offers.map { max(0, $0.credit) }
         var remaining = queue.map { max(0, $0.queued) }
@@ -96,7 +100,8 @@ public struct DispatchPolicy: Sendable {
         }
         // Workers with the most room first; names break ties so plans are reproducible.
         let workerOrder = offers.indices.sorted { a, b in
-            offers[a].credit != offers[b].credit ? offers[a].credit > offers[b].credit : offers[a].worker < offers[b].worker
+            offers[a].credit != offers[b].credit
+                ? offers[a].credit > offers[b].credit : offers[a].worker < offers[b].worker
         }
 
         var start = 0
@@ -116,7 +121,8 @@ public struct DispatchPolicy: Sendable {
                         else { continue }
                         while credit[w] > 0, remaining[q] > 0 {
                             let count = min(credit[w], offer.batchLimit, remaining[q])
-                            plan.assignments.append(Assignment(worker: offer.worker, key: queue[q].key, count: count))
+                            plan.assignments.append(
+                                Assignment(worker: offer.worker, key: queue[q].key, count: count))
                             credit[w] -= count
                             remaining[q] -= count
                         }

@@ -4,6 +4,7 @@ public struct WorkCost: Sendable, Equatable {
     public var pixelSteps: Double
 
     public init(steps: Int, width: Int, height: Int, images: Int) {
-        pixelSteps = Double(max(steps, 1)) * Double(max(width, 1)) * Double(max(height, 1)) * Double(max(images, 1))
+        pixelSteps =
+            Double(max(steps, 1)) * Double(max(width, 1)) * Double(max(height, 1)) * Double(max(images, 1))
     }
 }

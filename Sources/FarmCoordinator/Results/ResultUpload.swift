@@ -1,11 +1,11 @@
 import Crypto
-import Foundation
 import FarmFiles
+import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One result arriving in chunks: appended to a temporary file while hashing, then checked,
@@ -30,7 +30,9 @@ public final class ResultUpload {
 
     /// Appends a chunk; refuses (and leaves the upload to be aborted) past the store's limit.
     public func append(_ bytes: [UInt8]) throws {
-        guard fd >= 0 else { throw ResultStoreError(.io(operation: "write after close", errno: EBADF), path: tmpPath) }
+        guard fd >= 0 else {
+            throw ResultStoreError(.io(operation: "write after close", errno: EBADF), path: tmpPath)
+        }
         guard size + bytes.count <= store.maxBytes else {
             throw ResultStoreError(.tooLarge(limit: store.maxBytes), path: tmpPath)
         }

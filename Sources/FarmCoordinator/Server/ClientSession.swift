@@ -79,14 +79,22 @@ struct ClientSession {
                 trim = release(&pending)
                 throw ClientMistake("a job may hold at most \(WireLimits.maxItemsPerJob) items")
             }
-            switch buffers.take(chunk.items.reduce(0) { $0 + SubmitBuffers.bytes(of: $1) }, holding: pending!.bytes) {
+            switch buffers.take(
+                chunk.items.reduce(0) { $0 + SubmitBuffers.bytes(of: $1) }, holding: pending!.bytes)
+            {
             case .taken(let holding):
                 pending!.bytes = holding
             case .overConnection:
-                trim = drop(&pending!, "the coordinator holds at most \(SubmitBuffers.describe(buffers.perConnection)) of one uncommitted submission and this one passed it at item \(pending!.items.count); nothing stored. Submit fewer or shorter items per job (or raise --max-buffered-submit-mib)")
+                trim = drop(
+                    &pending!,
+                    "the coordinator holds at most \(SubmitBuffers.describe(buffers.perConnection)) of one uncommitted submission and this one passed it at item \(pending!.items.count); nothing stored. Submit fewer or shorter items per job (or raise --max-buffered-submit-mib)"
+                )
                 return
             case .overTotal:
-                trim = drop(&pending!, "the coordinator already holds \(SubmitBuffers.describe(buffers.allConnections)) of uncommitted submissions; nothing stored, try again later")
+                trim = drop(
+                    &pending!,
+                    "the coordinator already holds \(SubmitBuffers.describe(buffers.allConnections)) of uncommitted submissions; nothing stored, try again later"
+                )
                 return
             }
             for i in chunk.items {
@@ -97,7 +105,8 @@ struct ClientSession {
                     trim = release(&pending)
                     throw ClientMistake("item \(index): \(error); nothing stored")
                 }
-                pending!.items.append(SubmittedItem(prompt: i.prompt, negativePrompt: i.negative, seed: i.seed, key: i.spec))
+                pending!.items.append(
+                    SubmittedItem(prompt: i.prompt, negativePrompt: i.negative, seed: i.seed, key: i.spec))
             }
         case .submitCommit(let c):
             guard let job = pending else { throw ClientMistake("submit-commit without submit-begin") }
@@ -105,10 +114,15 @@ struct ClientSession {
             if let refusal = job.refusal { throw ClientMistake(refusal) }
             guard !job.items.isEmpty else { throw ClientMistake("nothing to submit") }
             guard c.itemCount == job.items.count else {
-                throw ClientMistake("submit-commit says \(c.itemCount) items, \(job.items.count) arrived; nothing stored")
+                throw ClientMistake(
+                    "submit-commit says \(c.itemCount) items, \(job.items.count) arrived; nothing stored")
             }
-            let outcome = try await core.submit(owner: job.owner, priority: job.priority, settings: job.settings, items: job.items)
-            writer.send(Submitted(jobID: outcome.job.rawValue, items: outcome.items, modelsNobodyHolds: Array(outcome.modelsNobodyHolds.prefix(WireLimits.maxModels))))
+            let outcome = try await core.submit(
+                owner: job.owner, priority: job.priority, settings: job.settings, items: job.items)
+            writer.send(
+                Submitted(
+                    jobID: outcome.job.rawValue, items: outcome.items,
+                    modelsNobodyHolds: Array(outcome.modelsNobodyHolds.prefix(WireLimits.maxModels))))
         case .status(let s):
             writer.send(StatusReply(try await core.status(jobLimit: s.jobLimit)))
         case .jobStatus(let r):
@@ -126,13 +140,19 @@ struct ClientSession {
             _ = try await core.retry(job: JobID(r.jobID))
             writer.send(JobReply(job: try await summary(JobID(r.jobID))))
         case .drainWorker(let d):
-            guard await core.drainWorker(named: d.name) else { throw ClientMistake(.notFound, "no connected worker named \(d.name)") }
+            guard await core.drainWorker(named: d.name) else {
+                throw ClientMistake(.notFound, "no connected worker named \(d.name)")
+            }
             writer.send(Notice(text: "worker \(d.name) is draining"))
         case .unblock(let u):
-            guard try await core.jobStore.job(JobID(u.jobID)) != nil else { throw ClientMistake(.notFound, "no job \(u.jobID)") }
-            let lifted = try await core.unblock(job: JobID(u.jobID), worker: u.worker.map(WorkerID.init(rawValue:)))
+            guard try await core.jobStore.job(JobID(u.jobID)) != nil else {
+                throw ClientMistake(.notFound, "no job \(u.jobID)")
+            }
+            let lifted = try await core.unblock(
+                job: JobID(u.jobID), worker: u.worker.map(WorkerID.init(rawValue:)))
             let whom = u.worker.map { "worker \($0)" } ?? "every worker"
-            writer.send(Notice(text: "lifted \(lifted) block\(lifted == 1 ? "" : "s") of \(whom) for job \(u.jobID)"))
+            writer.send(
+                Notice(text: "lifted \(lifted) block\(lifted == 1 ? "" : "s") of \(whom) for job \(u.jobID)"))
         case .watch(let w):
             try await watch(JobID(w.jobID))
         case .fetchResults(let f):
@@ -159,7 +179,9 @@ struct ClientSession {
 
     /// The job's counts and why it waits, or a not-found mistake.
     func summary(_ id: JobID) async throws -> JobSummary {
-        guard let record = try await core.jobStore.job(id) else { throw ClientMistake(.notFound, "no job \(id.rawValue)") }
+        guard let record = try await core.jobStore.job(id) else {
+            throw ClientMistake(.notFound, "no job \(id.rawValue)")
+        }
         return await core.summary(of: record)
     }
 
@@ -191,8 +213,10 @@ struct ClientSession {
                             WatchProgress(
                                 worker: p.worker,
                                 progress: BatchProgress(
-                                    jobID: p.job, itemIDs: Array(p.items.prefix(WireLimits.maxItemsPerFrame)), step: p.step, totalSteps: p.totalSteps,
-                                    preview: Preview(width: p.previewWidth, height: p.previewHeight, rgb: p.preview))
+                                    jobID: p.job, itemIDs: Array(p.items.prefix(WireLimits.maxItemsPerFrame)),
+                                    step: p.step, totalSteps: p.totalSteps,
+                                    preview: Preview(
+                                        width: p.previewWidth, height: p.previewHeight, rgb: p.preview))
                             ).frame())
                     case .job(let record):
                         frames.append(WatchJob(job: await core.summary(of: record)).frame())
@@ -211,7 +235,9 @@ struct ClientSession {
     /// One page: a result-item per item, each done item's PNG after it in chunks, then results-end.
     private func sendResults(_ f: FetchResults) async throws {
         let id = JobID(f.jobID)
-        guard try await core.jobStore.job(id) != nil else { throw ClientMistake(.notFound, "no job \(f.jobID)") }
+        guard try await core.jobStore.job(id) != nil else {
+            throw ClientMistake(.notFound, "no job \(f.jobID)")
+        }
         let items = try await core.jobStore.items(ItemFilter(job: id, fromIndex: f.fromIndex, limit: f.limit))
         for item in items {
             var png: [UInt8] = []
@@ -220,9 +246,12 @@ struct ClientSession {
             }
             var frames = [
                 ResultItem(
-                    index: item.index, prompt: item.spec.prompt, negative: item.spec.negativePrompt, seed: item.spec.seed,
-                    settings: item.spec.batchKey, state: item.state.rawValue, sha256: item.result.flatMap { Digest.bytes(hex: $0.sha256) },
-                    worker: item.completedBy?.rawValue, error: item.lastError.map { String($0.prefix(4096)) }, imageSize: png.count
+                    index: item.index, prompt: item.spec.prompt, negative: item.spec.negativePrompt,
+                    seed: item.spec.seed,
+                    settings: item.spec.batchKey, state: item.state.rawValue,
+                    sha256: item.result.flatMap { Digest.bytes(hex: $0.sha256) },
+                    worker: item.completedBy?.rawValue, error: item.lastError.map { String($0.prefix(4096)) },
+                    imageSize: png.count
                 ).frame()
             ]
             var offset = 0
@@ -233,7 +262,8 @@ struct ClientSession {
             }
             try await writer.sendAndWait(frames)
         }
-        writer.send(ResultsEnd(more: items.count == f.limit, nextIndex: (items.last?.index ?? f.fromIndex - 1) + 1))
+        writer.send(
+            ResultsEnd(more: items.count == f.limit, nextIndex: (items.last?.index ?? f.fromIndex - 1) + 1))
     }
 }
 

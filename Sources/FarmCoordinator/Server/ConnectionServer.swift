@@ -24,7 +24,9 @@ public final class ConnectionServer<Inbound: Sendable, Outbound: Sendable>: Send
         self.logger = logger
     }
 
-    public static func bind(host: String, port: Int, group: EventLoopGroup, logger: Logger, configure: @escaping Configure) async throws -> ConnectionServer {
+    public static func bind(
+        host: String, port: Int, group: EventLoopGroup, logger: Logger, configure: @escaping Configure
+    ) async throws -> ConnectionServer {
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -49,7 +51,8 @@ public final class ConnectionServer<Inbound: Sendable, Outbound: Sendable>: Send
                             try await handle(connection)
                         } catch is CancellationError {
                         } catch {
-                            logger.info("connection closed", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+                            logger.info(
+                                "connection closed", metadata: ["peer": "\(peer)", "reason": "\(error)"])
                         }
                         try? await connection.channel.close()
                     }

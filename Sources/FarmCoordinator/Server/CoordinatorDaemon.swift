@@ -40,7 +40,9 @@ public final class CoordinatorDaemon: Sendable {
         self.logger = logger
     }
 
-    public static func open(_ options: CoordinatorOptions, clock: any FarmClock = SystemFarmClock(), logger: Logger) async throws -> CoordinatorDaemon {
+    public static func open(
+        _ options: CoordinatorOptions, clock: any FarmClock = SystemFarmClock(), logger: Logger
+    ) async throws -> CoordinatorDaemon {
         let location = try StoreLocation.resolve(options.database, dataDirectory: options.dataDirectory)
         let store = try await StoreOpening.open(location, wait: options.storeConnectWait, logger: logger)
         let results: ResultStore
@@ -50,7 +52,8 @@ public final class CoordinatorDaemon: Sendable {
             await store.close()
             throw error
         }
-        let core = CoordinatorCore(store: store, results: results, clock: clock, config: options.config, logger: logger)
+        let core = CoordinatorCore(
+            store: store, results: results, clock: clock, config: options.config, logger: logger)
         return CoordinatorDaemon(core: core, store: store, options: options, logger: logger)
     }
 

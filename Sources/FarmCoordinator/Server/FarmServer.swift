@@ -21,19 +21,26 @@ public struct FarmServer: Sendable {
     /// Uncommitted submissions held by client connections.
     public let submitBuffers: SubmitBuffers
 
-    public init(core: CoordinatorCore, workerToken: [UInt8], clientToken: [UInt8], logger: Logger, limits: ConnectionLimits = ConnectionLimits()) {
+    public init(
+        core: CoordinatorCore, workerToken: [UInt8], clientToken: [UInt8], logger: Logger,
+        limits: ConnectionLimits = ConnectionLimits()
+    ) {
         self.core = core
         self.workerToken = workerToken
         self.clientToken = clientToken
         self.logger = logger
         gate = PeerGate(limits)
-        submitBuffers = SubmitBuffers(perConnection: limits.maxBufferedSubmitBytes, allConnections: limits.maxBufferedSubmitBytesTotal)
+        submitBuffers = SubmitBuffers(
+            perConnection: limits.maxBufferedSubmitBytes, allConnections: limits.maxBufferedSubmitBytesTotal)
     }
 
     /// A listener whose connections speak the frame codec, closed after `idle` without traffic.
     /// Each connection's frames are limited to the handshake's size until `handle` raises the
     /// limit after authentication.
-    public static func bind(host: String, port: Int, group: EventLoopGroup, logger: Logger, idle: TimeAmount = .seconds(Timeouts.serverIdle)) async throws
+    public static func bind(
+        host: String, port: Int, group: EventLoopGroup, logger: Logger,
+        idle: TimeAmount = .seconds(Timeouts.serverIdle)
+    ) async throws
         -> ConnectionServer<Frame, Frame>
     {
         try await ConnectionServer<Frame, Frame>.bind(host: host, port: port, group: group, logger: logger) {
@@ -45,7 +52,9 @@ public struct FarmServer: Sendable {
         let channel = connection.channel
         let address = Self.address(of: channel)
         if case .refuse(let why) = gate.connect(address) {
-            try await connection.executeThenClose { _, outbound in try? await outbound.write(ErrorMessage(.refused, why).frame()) }
+            try await connection.executeThenClose { _, outbound in
+                try? await outbound.write(ErrorMessage(.refused, why).frame())
+            }
             return
         }
         defer { gate.closed(address) }
@@ -55,7 +64,8 @@ public struct FarmServer: Sendable {
         let limit = await FrameChannel.frameLimit(of: channel)
         try await connection.executeThenClose { inbound, outbound in
             var frames = inbound.makeAsyncIterator()
-            let role = try await handshake(&frames, outbound, address: address, authenticated: { limit?.raise() })
+            let role = try await handshake(
+                &frames, outbound, address: address, authenticated: { limit?.raise() })
             let writer = FrameWriter()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -67,11 +77,15 @@ public struct FarmServer: Sendable {
                 do {
                     switch role {
                     case .worker:
-                        let session = WorkerSession(core: core, logger: logger, writer: writer, channel: channel, heartbeatInterval: heartbeatInterval)
+                        let session = WorkerSession(
+                            core: core, logger: logger, writer: writer, channel: channel,
+                            heartbeatInterval: heartbeatInterval)
                         try await session.run(&frames, handshakeDone: { deadline.cancel() })
                     case .client:
                         deadline.cancel()
-                        try await ClientSession(core: core, logger: logger, writer: writer, buffers: submitBuffers).run(&frames)
+                        try await ClientSession(
+                            core: core, logger: logger, writer: writer, buffers: submitBuffers
+                        ).run(&frames)
                     }
                 } catch {
                     failure = error
@@ -89,7 +103,8 @@ public struct FarmServer: Sendable {
     /// A failure is counted against the peer's address and answered only after a delay that
     /// grows with the address's failures.
     private func handshake(
-        _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ outbound: NIOAsyncChannelOutboundWriter<Frame>,
+        _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator,
+        _ outbound: NIOAsyncChannelOutboundWriter<Frame>,
         address: String, authenticated: () -> Void
     ) async throws -> HandshakeOpen.Role {
         var machine = ServerHandshake(workerToken: workerToken, clientToken: clientToken)
@@ -101,7 +116,9 @@ public struct FarmServer: Sendable {
             let proof = try HandshakeProof.decode(frame: second)
             if let wait = gate.lockedOut(address) {
                 // Locked out while this handshake ran: the proof is not even checked.
-                throw Refused("too many failed handshakes from \(address); refused for \(PeerAdmission.seconds(wait)) more s")
+                throw Refused(
+                    "too many failed handshakes from \(address); refused for \(PeerAdmission.seconds(wait)) more s"
+                )
             }
             let (role, reply) = try machine.receive(proof)
             // Larger frames only now; the peer sends nothing more before it has our proof.

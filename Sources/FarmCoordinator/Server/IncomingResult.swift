@@ -2,9 +2,9 @@ import FarmProtocol
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A result arriving on a worker connection: result-begin / chunk / end checked by
@@ -54,12 +54,16 @@ struct IncomingResult {
     }
 
     /// The begin it closes, and the stored files or why they could not be stored.
-    mutating func end(_ e: ResultEnd) throws -> (ResultBegin, Result<(png: StoredResult, latents: StoredResult?), ResultStoreError>) {
+    mutating func end(_ e: ResultEnd) throws -> (
+        ResultBegin, Result<(png: StoredResult, latents: StoredResult?), ResultStoreError>
+    ) {
         let b = try reassembly.end(e)
         defer { abort() }
         if let problem { return (b, .failure(problem)) }
         do {
-            guard let png else { throw ResultStoreError(.io(operation: "upload", errno: 0), path: results.root) }
+            guard let png else {
+                throw ResultStoreError(.io(operation: "upload", errno: 0), path: results.root)
+            }
             let storedPNG = try png.finish(expectedSHA256: Digest.hex(b.pngSHA256))
             let storedLatents = try latents?.finish(expectedSHA256: Digest.hex(b.latentsSHA256))
             return (b, .success((storedPNG, storedLatents)))

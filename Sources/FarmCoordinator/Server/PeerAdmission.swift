@@ -33,19 +33,24 @@ struct PeerAdmission: Sendable {
     /// A new connection from `address`: admitted (and counted until `closed`) or refused.
     mutating func connect(_ address: String, now: ContinuousClock.Instant) -> Decision {
         if let wait = lockedOut(address, now: now) {
-            return .refuse("too many failed handshakes from \(address); refused for \(Self.seconds(wait)) more s")
+            return .refuse(
+                "too many failed handshakes from \(address); refused for \(Self.seconds(wait)) more s")
         }
         guard total < limits.maxConnections else {
-            return .refuse("the coordinator has its maximum of \(limits.maxConnections) connections; try again later")
+            return .refuse(
+                "the coordinator has its maximum of \(limits.maxConnections) connections; try again later")
         }
         guard open[address, default: 0] < limits.maxConnectionsPerAddress else {
-            return .refuse("\(address) already has its maximum of \(limits.maxConnectionsPerAddress) connections open")
+            return .refuse(
+                "\(address) already has its maximum of \(limits.maxConnectionsPerAddress) connections open")
         }
         if buckets.count > Self.sweepAbove || failures.count > Self.sweepAbove { sweep(now: now) }
         var bucket = refilled(buckets[address], now: now)
         guard bucket.tokens >= 1 else {
             buckets[address] = bucket
-            return .refuse("too many new connections from \(address) (more than \(limits.handshakesPerSecond) per second); try again shortly")
+            return .refuse(
+                "too many new connections from \(address) (more than \(limits.handshakesPerSecond) per second); try again shortly"
+            )
         }
         bucket.tokens -= 1
         buckets[address] = bucket
@@ -68,7 +73,9 @@ struct PeerAdmission: Sendable {
 
     /// A handshake from `address` failed: how long to wait before answering it, and whether
     /// this failure locked the address out.
-    mutating func failure(_ address: String, now: ContinuousClock.Instant) -> (delay: Duration, lockedOut: Bool) {
+    mutating func failure(_ address: String, now: ContinuousClock.Instant) -> (
+        delay: Duration, lockedOut: Bool
+    ) {
         var f = failures[address] ?? Failures(last: now)
         if now - f.last > limits.failureMemory { f = Failures(last: now) }
         f.count += 1
@@ -109,5 +116,7 @@ struct PeerAdmission: Sendable {
         }
     }
 
-    static func seconds(_ d: Duration) -> Int64 { d.components.seconds + (d.components.attoseconds > 0 ? 1 : 0) }
+    static func seconds(_ d: Duration) -> Int64 {
+        d.components.seconds + (d.components.attoseconds > 0 ? 1 : 0)
+    }
 }

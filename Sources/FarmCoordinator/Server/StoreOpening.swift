@@ -18,8 +18,11 @@ enum StoreOpening {
         while true {
             do {
                 return try await location.open()
-            } catch let error as StoreError where error.kind == .connection && location.isServer && waited < wait {
-                logger.warning("waiting for the job store (attempt \(attempt), retrying in \(delay) s): \(error)")
+            } catch let error as StoreError
+                where error.kind == .connection && location.isServer && waited < wait
+            {
+                logger.warning(
+                    "waiting for the job store (attempt \(attempt), retrying in \(delay) s): \(error)")
                 try await sleep(delay)
                 waited += delay
                 delay = min(delay * 2, 10)

@@ -1,7 +1,8 @@
 import FarmProtocol
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Bytes of uncommitted submissions held in memory, per connection and in all
@@ -52,9 +53,9 @@ public final class SubmitBuffers: Sendable {
     /// does not export it): freed heap goes back to the system.
     static func trimHeap() {
         #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-        typealias Trim = @convention(c) (Int) -> Int32
-        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+            typealias Trim = @convention(c) (Int) -> Int32
+            _ = unsafeBitCast(symbol, to: Trim.self)(0)
         #endif
     }
 
@@ -65,7 +66,8 @@ public final class SubmitBuffers: Sendable {
     /// the item's structure.
     static func bytes(of item: SubmitItems.Item) -> Int {
         let s = item.spec
-        return 256 + item.prompt.utf8.count + item.negative.utf8.count + s.model.utf8.count + s.sampler.utf8.count + s.schedule.utf8.count
+        return 256 + item.prompt.utf8.count + item.negative.utf8.count + s.model.utf8.count
+            + s.sampler.utf8.count + s.schedule.utf8.count
             + s.rng.utf8.count + (s.timestepSpacing?.utf8.count ?? 0)
     }
 }

@@ -13,7 +13,9 @@ struct WorkerSession {
     let channel: Channel
     let heartbeatInterval: Duration
 
-    func run(_ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, handshakeDone: () -> Void) async throws {
+    func run(_ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, handshakeDone: () -> Void)
+        async throws
+    {
         guard let first = try await frames.next() else { throw ConnectionEnded("before its hello") }
         let hello: Hello
         do {
@@ -27,17 +29,26 @@ struct WorkerSession {
         let id = WorkerID(hello.name)
         let maxBatch = max(1, min(Int(hello.maxBatch), 64))
         let capabilities = WorkerCapabilities(
-            device: hello.device, memoryBytes: hello.memoryBytes, threads: Int(hello.threads), maxBatch: maxBatch,
+            device: hello.device, memoryBytes: hello.memoryBytes, threads: Int(hello.threads),
+            maxBatch: maxBatch,
             models: hello.models.map { .init(name: $0.name, sha256: Digest.hex($0.sha256)) })
-        let intervalMS = max(1, UInt32(clamping: heartbeatInterval.components.seconds * 1000 + heartbeatInterval.components.attoseconds / 1_000_000_000_000_000))
+        let intervalMS = max(
+            1,
+            UInt32(
+                clamping: heartbeatInterval.components.seconds * 1000 + heartbeatInterval.components
+                    .attoseconds / 1_000_000_000_000_000))
         let config = core.config
         writer.send(
             Welcome(
-                workerID: hello.name, maxBatch: UInt16(maxBatch), models: hello.models, heartbeatIntervalMS: intervalMS,
+                workerID: hello.name, maxBatch: UInt16(maxBatch), models: hello.models,
+                heartbeatIntervalMS: intervalMS,
                 heartbeatTimeoutMS: max(intervalMS, UInt32(clamping: Int(config.heartbeatTimeout * 1000))),
                 defaultLeaseTTLMS: UInt32(clamping: Int(config.lease.floor * 1000))))
-        let link = WorkerFrameLink(writer: writer, channel: channel, models: Dictionary(hello.models.map { ($0.name, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
-        let connection = try await core.workerConnected(id: id, name: hello.name, capabilities: capabilities, link: link)
+        let link = WorkerFrameLink(
+            writer: writer, channel: channel,
+            models: Dictionary(hello.models.map { ($0.name, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
+        let connection = try await core.workerConnected(
+            id: id, name: hello.name, capabilities: capabilities, link: link)
         var incoming = IncomingResult(results: core.results)
         defer { incoming.abort() }
         do {
@@ -51,7 +62,8 @@ struct WorkerSession {
                 case .progress(let p):
                     await core.workerProgress(
                         WorkerProgress(
-                            worker: hello.name, job: p.jobID, items: p.itemIDs, step: p.step, totalSteps: p.totalSteps, preview: p.preview.rgb,
+                            worker: hello.name, job: p.jobID, items: p.itemIDs, step: p.step,
+                            totalSteps: p.totalSteps, preview: p.preview.rgb,
                             previewWidth: p.preview.width, previewHeight: p.preview.height))
                 case .resultBegin(let b):
                     try incoming.begin(b, accepting: await core.acceptsResults())
@@ -71,12 +83,15 @@ struct WorkerSession {
                             await core.resultNotStored(id: id, lease: lease, error: error)
                         } else {
                             // A bad digest or an oversized result: a failed try on this worker.
-                            await core.workerFailure(id: id, lease: lease, cause: .worker, message: "\(error)")
-                            writer.send(ResultRefused(itemID: begin.itemID, fence: begin.fence, reason: "\(error)"))
+                            await core.workerFailure(
+                                id: id, lease: lease, cause: .worker, message: "\(error)")
+                            writer.send(
+                                ResultRefused(itemID: begin.itemID, fence: begin.fence, reason: "\(error)"))
                         }
                     }
                 case .failure(let f):
-                    await core.workerFailure(id: id, lease: LeaseRef(item: f.itemID, fence: f.fence), f.failure)
+                    await core.workerFailure(
+                        id: id, lease: LeaseRef(item: f.itemID, fence: f.fence), f.failure)
                 case .goodbye:
                     break loop
                 case .error(let e):
@@ -112,7 +127,9 @@ struct WorkerFrameLink: WorkerLink {
                     modelSHA256: models[k.model] ?? [UInt8](repeating: 0, count: 32),
                     leaseTTLMS: UInt32(clamping: Int((b.leaseTTL * 1000).rounded())),
                     items: b.items.map {
-                        Assign.Item(itemID: $0.lease.item, fence: $0.lease.fence, jobID: $0.job, index: $0.index, seed: $0.seed, prompt: $0.prompt, negative: $0.negativePrompt)
+                        Assign.Item(
+                            itemID: $0.lease.item, fence: $0.lease.fence, jobID: $0.job, index: $0.index,
+                            seed: $0.seed, prompt: $0.prompt, negative: $0.negativePrompt)
                     }))
         case .resultAccepted(let lease):
             writer.send(ResultAck(itemID: lease.item, fence: lease.fence))
@@ -120,7 +137,9 @@ struct WorkerFrameLink: WorkerLink {
             writer.send(ResultRefused(itemID: lease.item, fence: lease.fence, reason: reason))
         case .resultRetryLater(let lease, let after, let reason):
             let ms = UInt32(clamping: Int((after * 1000).rounded()))
-            writer.send(ResultAck(itemID: lease.item, fence: lease.fence, status: .retryLater(afterMS: ms, reason: reason)))
+            writer.send(
+                ResultAck(
+                    itemID: lease.item, fence: lease.fence, status: .retryLater(afterMS: ms, reason: reason)))
         case .cancel(let leases):
             writer.send(leases.map { Cancel(itemID: $0.item, fence: $0.fence).frame() })
         case .drain:

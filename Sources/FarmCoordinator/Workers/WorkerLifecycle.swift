@@ -67,7 +67,9 @@ public struct WorkerLifecycle: Sendable, Equatable {
     /// The coordinator handed these leases to the worker. Returns false (and changes
     /// nothing) if the worker cannot take them: the caller must give them back.
     public mutating func assigned(_ leases: [LeaseRef], now: Date) -> Bool {
-        guard state == .idle || state == .active, leases.count <= credit, !leases.isEmpty else { return false }
+        guard state == .idle || state == .active, leases.count <= credit, !leases.isEmpty else {
+            return false
+        }
         credit -= leases.count
         inFlight.formUnion(leases)
         state = .active

@@ -27,11 +27,15 @@ public struct ErrorMessage: WireMessage, Error, CustomStringConvertible {
 
     public var description: String { message }
 
-    public func encode(into buffer: inout ByteBuffer) { buffer.writeInteger(code.rawValue); buffer.wireWriteString(message) }
+    public func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(code.rawValue); buffer.wireWriteString(message)
+    }
 
     public static func decode(from buffer: inout ByteBuffer) throws -> ErrorMessage {
         let c = try buffer.wireRead(UInt16.self, "code")
-        guard let code = Code(rawValue: c) else { throw ProtocolError.invalidValue(field: "code", value: Int(c)) }
+        guard let code = Code(rawValue: c) else {
+            throw ProtocolError.invalidValue(field: "code", value: Int(c))
+        }
         return ErrorMessage(code, try buffer.wireReadString("message", limit: maxMessage))
     }
 }

@@ -25,8 +25,11 @@ public struct HandshakeOpen: WireMessage {
         guard magic == FarmProtocol.magic else { throw ProtocolError.badMagic(magic) }
         let version = try buffer.wireRead(UInt16.self, "version")
         let r = try buffer.wireRead(UInt8.self, "role")
-        guard let role = Role(rawValue: r) else { throw ProtocolError.invalidValue(field: "role", value: Int(r)) }
-        return HandshakeOpen(version: version, role: role, clientNonce: try buffer.wireReadDigest("client nonce"))
+        guard let role = Role(rawValue: r) else {
+            throw ProtocolError.invalidValue(field: "role", value: Int(r))
+        }
+        return HandshakeOpen(
+            version: version, role: role, clientNonce: try buffer.wireReadDigest("client nonce"))
     }
 }
 
@@ -46,7 +49,9 @@ public struct HandshakeChallenge: WireMessage {
         buffer.writeInteger(version); buffer.writeBytes(serverNonce)
     }
     public static func decode(from buffer: inout ByteBuffer) throws -> HandshakeChallenge {
-        HandshakeChallenge(version: try buffer.wireRead(UInt16.self, "version"), serverNonce: try buffer.wireReadDigest("server nonce"))
+        HandshakeChallenge(
+            version: try buffer.wireRead(UInt16.self, "version"),
+            serverNonce: try buffer.wireReadDigest("server nonce"))
     }
 }
 

@@ -29,9 +29,15 @@ public struct RenderFailure: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     public static func worker(_ message: String) -> RenderFailure { RenderFailure(.worker, message) }
-    public static func outOfMemory(_ message: String) -> RenderFailure { RenderFailure(.outOfMemory, message) }
-    public static func unavailable(_ message: String) -> RenderFailure { RenderFailure(.unavailable, message) }
-    public static func invalidRequest(_ message: String) -> RenderFailure { RenderFailure(.invalidRequest, message) }
+    public static func outOfMemory(_ message: String) -> RenderFailure {
+        RenderFailure(.outOfMemory, message)
+    }
+    public static func unavailable(_ message: String) -> RenderFailure {
+        RenderFailure(.unavailable, message)
+    }
+    public static func invalidRequest(_ message: String) -> RenderFailure {
+        RenderFailure(.invalidRequest, message)
+    }
     public static func cancelled(_ message: String) -> RenderFailure { RenderFailure(.cancelled, message) }
 
     /// Whether another try (elsewhere, or with a smaller batch) may succeed.

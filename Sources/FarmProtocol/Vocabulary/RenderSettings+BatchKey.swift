@@ -14,7 +14,8 @@ extension RenderSettings: Codable, Comparable {
         self.init(
             model: try c.decode(String.self, forKey: .model), width: try c.decode(Int.self, forKey: .width),
             height: try c.decode(Int.self, forKey: .height), steps: try c.decode(Int.self, forKey: .steps),
-            sampler: try c.decode(String.self, forKey: .sampler), schedule: try c.decode(String.self, forKey: .schedule),
+            sampler: try c.decode(String.self, forKey: .sampler),
+            schedule: try c.decode(String.self, forKey: .schedule),
             cfg: try c.decode(Double.self, forKey: .cfg))
         let extras = try c.decodeIfPresent([String: String].self, forKey: .extra) ?? [:]
         do { try apply(extras: extras) } catch {
@@ -46,7 +47,9 @@ extension RenderSettings: Codable, Comparable {
 
     /// Reads a batch key the coordinator stored; nil if the string is not one.
     public init?(batchKey: String) {
-        guard let settings = try? JSONDecoder().decode(RenderSettings.self, from: Data(batchKey.utf8)) else { return nil }
+        guard let settings = try? JSONDecoder().decode(RenderSettings.self, from: Data(batchKey.utf8)) else {
+            return nil
+        }
         self = settings
     }
 

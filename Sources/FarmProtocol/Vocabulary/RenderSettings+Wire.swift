@@ -40,12 +40,15 @@ extension RenderSettings {
         for _ in 0..<n {
             let key = try buffer.wireReadString("extra key", limit: WireLimits.maxToken)
             // Sorted and unique: one canonical form per spec.
-            if let previous, key <= previous { throw ProtocolError.invalidValue(field: "extra key order", value: 0) }
+            if let previous, key <= previous {
+                throw ProtocolError.invalidValue(field: "extra key order", value: 0)
+            }
             previous = key
             extras[key] = try buffer.wireReadString("extra value", limit: maxExtraValue)
         }
         var settings = RenderSettings(
-            model: model, width: width, height: height, steps: steps, sampler: sampler, schedule: schedule, cfg: cfg)
+            model: model, width: width, height: height, steps: steps, sampler: sampler, schedule: schedule,
+            cfg: cfg)
         do { try settings.apply(extras: extras) } catch { throw ProtocolError.unknownSetting(error.name) }
         return settings
     }

@@ -29,7 +29,8 @@ public enum RenderSettingsValidation {
     /// (`generate` without --width); `model` nil: not named by the caller (`generate` with the
     /// bundled model).
     public static func check(
-        model: String?, width: Int?, height: Int?, steps: Int, cfg: Double, sampler: String, schedule: String?,
+        model: String?, width: Int?, height: Int?, steps: Int, cfg: Double, sampler: String,
+        schedule: String?,
         rng: String = RenderSettings.defaultRNG, timestepSpacing: String? = nil
     ) throws(RenderSettingsError) {
         if let model {
@@ -37,62 +38,86 @@ public enum RenderSettingsValidation {
                 throw RenderSettingsError(field: "model", requirement: "a model name", value: "\"\(model)\"")
             }
             guard model.utf8.count <= WireLimits.maxName else {
-                throw RenderSettingsError(field: "model", requirement: "at most \(WireLimits.maxName) bytes long", value: "\(model.utf8.count) bytes")
+                throw RenderSettingsError(
+                    field: "model", requirement: "at most \(WireLimits.maxName) bytes long",
+                    value: "\(model.utf8.count) bytes")
             }
         }
         for (field, value) in [("width", width), ("height", height)] {
             guard let value else { continue }
             guard sides.contains(value), value % sizeMultiple == 0 else {
                 throw RenderSettingsError(
-                    field: field, requirement: "a multiple of \(sizeMultiple) from \(sides.lowerBound) to \(sides.upperBound)", value: "\(value)")
+                    field: field,
+                    requirement:
+                        "a multiple of \(sizeMultiple) from \(sides.lowerBound) to \(sides.upperBound)",
+                    value: "\(value)")
             }
         }
         guard Self.steps.contains(steps) else {
-            throw RenderSettingsError(field: "steps", requirement: "from \(Self.steps.lowerBound) to \(Self.steps.upperBound)", value: "\(steps)")
+            throw RenderSettingsError(
+                field: "steps", requirement: "from \(Self.steps.lowerBound) to \(Self.steps.upperBound)",
+                value: "\(steps)")
         }
         guard cfg.isFinite, Self.cfg.contains(cfg) else {
-            throw RenderSettingsError(field: "cfg", requirement: "a number from 0 to \(Int(Self.cfg.upperBound))", value: "\(cfg)")
+            throw RenderSettingsError(
+                field: "cfg", requirement: "a number from 0 to \(Int(Self.cfg.upperBound))", value: "\(cfg)")
         }
         guard samplers.contains(sampler) else {
-            throw RenderSettingsError(field: "sampler", requirement: "one of \(samplers.joined(separator: ", "))", value: "\"\(sampler)\"")
+            throw RenderSettingsError(
+                field: "sampler", requirement: "one of \(samplers.joined(separator: ", "))",
+                value: "\"\(sampler)\"")
         }
         if let schedule, !schedules.contains(schedule) {
-            throw RenderSettingsError(field: "schedule", requirement: "one of \(schedules.joined(separator: ", "))", value: "\"\(schedule)\"")
+            throw RenderSettingsError(
+                field: "schedule", requirement: "one of \(schedules.joined(separator: ", "))",
+                value: "\"\(schedule)\"")
         }
         if !rngs.contains(rng) {
-            throw RenderSettingsError(field: "rng", requirement: "one of \(rngs.joined(separator: ", "))", value: "\"\(rng)\"")
+            throw RenderSettingsError(
+                field: "rng", requirement: "one of \(rngs.joined(separator: ", "))", value: "\"\(rng)\"")
         }
         if let spacing = timestepSpacing, !timestepSpacings.contains(spacing) {
             throw RenderSettingsError(
-                field: "timestep-spacing", requirement: "one of \(timestepSpacings.joined(separator: ", "))", value: "\"\(spacing)\"")
+                field: "timestep-spacing", requirement: "one of \(timestepSpacings.joined(separator: ", "))",
+                value: "\"\(spacing)\"")
         }
     }
 
     /// Settings as they travel: every field checked, as `check(model:…)` does.
     public static func check(_ settings: RenderSettings) throws(RenderSettingsError) {
         try check(
-            model: settings.model, width: settings.width, height: settings.height, steps: settings.steps, cfg: settings.cfg,
-            sampler: settings.sampler, schedule: settings.schedule, rng: settings.rng, timestepSpacing: settings.timestepSpacing)
+            model: settings.model, width: settings.width, height: settings.height, steps: settings.steps,
+            cfg: settings.cfg,
+            sampler: settings.sampler, schedule: settings.schedule, rng: settings.rng,
+            timestepSpacing: settings.timestepSpacing)
     }
 
     /// `count` images seeded `first`, `first + 1`, …: the count is in range and the last seed
     /// does not pass 2^64 − 1 (it would wrap to 0 and repeat other images' seeds).
-    public static func checkSeeds(first: UInt64, count: Int, countField: String = "seeds", countRange: ClosedRange<Int> = seedsPerPrompt)
+    public static func checkSeeds(
+        first: UInt64, count: Int, countField: String = "seeds", countRange: ClosedRange<Int> = seedsPerPrompt
+    )
         throws(RenderSettingsError)
     {
         guard countRange.contains(count) else {
-            throw RenderSettingsError(field: countField, requirement: "from \(countRange.lowerBound) to \(countRange.upperBound)", value: "\(count)")
+            throw RenderSettingsError(
+                field: countField, requirement: "from \(countRange.lowerBound) to \(countRange.upperBound)",
+                value: "\(count)")
         }
         guard UInt64(count - 1) <= UInt64.max - first else {
             throw RenderSettingsError(
-                field: "seed", requirement: "at most \(UInt64.max - UInt64(count - 1)) with \(count) images (the last seed would pass 2^64-1)",
+                field: "seed",
+                requirement:
+                    "at most \(UInt64.max - UInt64(count - 1)) with \(count) images (the last seed would pass 2^64-1)",
                 value: "\(first)")
         }
     }
 
     public static func checkPriority(_ priority: Int) throws(RenderSettingsError) {
         guard priorities.contains(priority) else {
-            throw RenderSettingsError(field: "priority", requirement: "from \(priorities.lowerBound) to \(priorities.upperBound)", value: "\(priority)")
+            throw RenderSettingsError(
+                field: "priority", requirement: "from \(priorities.lowerBound) to \(priorities.upperBound)",
+                value: "\(priority)")
         }
     }
 }

@@ -25,7 +25,8 @@ public struct WorkerStatus: Equatable, Sendable, Codable {
     }
 
     public init(
-        id: String, name: String, state: String, device: String, loadedModel: String?, models: [String], jobs: [Int64],
+        id: String, name: String, state: String, device: String, loadedModel: String?, models: [String],
+        jobs: [Int64],
         itemsInHand: Int, imagesDone: Int, imagesPerMinute: Double?
     ) {
         self.id = id

@@ -25,6 +25,8 @@ public struct WorkerID: RawRepresentable, Hashable, Sendable, Codable, CustomStr
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { self.rawValue = value }
-    public init(stringInterpolation: DefaultStringInterpolation) { self.rawValue = String(stringInterpolation: stringInterpolation) }
+    public init(stringInterpolation: DefaultStringInterpolation) {
+        self.rawValue = String(stringInterpolation: stringInterpolation)
+    }
     public var description: String { "worker \(rawValue)" }
 }

@@ -23,7 +23,9 @@ public struct JobProgress: Sendable, Equatable, Codable {
     public var failed: Int
     public var cancelled: Int
 
-    public init(total: Int = 0, queued: Int = 0, leased: Int = 0, done: Int = 0, failed: Int = 0, cancelled: Int = 0) {
+    public init(
+        total: Int = 0, queued: Int = 0, leased: Int = 0, done: Int = 0, failed: Int = 0, cancelled: Int = 0
+    ) {
         self.total = total
         self.queued = queued
         self.leased = leased

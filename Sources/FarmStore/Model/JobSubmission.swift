@@ -26,7 +26,9 @@ public struct ItemSpec: Sendable, Equatable {
     /// Items with equal keys can share one U-Net batch (same model, size, steps, sampler).
     public var batchKey: String
 
-    public init(prompt: String, negativePrompt: String = "", seed: UInt64, settings: String = "{}", batchKey: String) {
+    public init(
+        prompt: String, negativePrompt: String = "", seed: UInt64, settings: String = "{}", batchKey: String
+    ) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.seed = seed

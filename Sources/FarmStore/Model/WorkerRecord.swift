@@ -11,7 +11,10 @@ public struct WorkerRecord: Sendable, Equatable, Identifiable {
     public var firstSeen: Date
     public var lastSeen: Date
 
-    public init(id: WorkerID, name: String, capabilities: String = "{}", state: WorkerState, firstSeen: Date, lastSeen: Date) {
+    public init(
+        id: WorkerID, name: String, capabilities: String = "{}", state: WorkerState, firstSeen: Date,
+        lastSeen: Date
+    ) {
         self.id = id
         self.name = name
         self.capabilities = capabilities

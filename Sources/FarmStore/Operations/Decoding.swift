@@ -31,7 +31,8 @@ enum Columns {
     static func item(_ row: SQLRow) throws -> ItemRecord {
         var result: ItemResult?
         if let sha = try row.optionalText(14) {
-            result = ItemResult(sha256: sha, size: try row.optionalInt(15) ?? 0, location: try row.optionalText(16) ?? "")
+            result = ItemResult(
+                sha256: sha, size: try row.optionalInt(15) ?? 0, location: try row.optionalText(16) ?? "")
         }
         return ItemRecord(
             id: ItemID(try row.int(0)),
@@ -39,7 +40,8 @@ enum Columns {
             index: Int(try row.int(2)),
             spec: ItemSpec(
                 prompt: try row.text(3), negativePrompt: try row.text(4),
-                seed: UInt64(bitPattern: try row.int(5)), settings: try row.text(6), batchKey: try row.text(7)),
+                seed: UInt64(bitPattern: try row.int(5)), settings: try row.text(6), batchKey: try row.text(7)
+            ),
             state: try row.enumValue(8, as: ItemState.self),
             attempt: Int(try row.int(9)),
             fence: try row.int(10),
@@ -61,7 +63,8 @@ enum Columns {
             index: Int(try row.int(1)),
             spec: ItemSpec(
                 prompt: try row.text(2), negativePrompt: try row.text(3),
-                seed: UInt64(bitPattern: try row.int(4)), settings: try row.text(5), batchKey: try row.text(6)),
+                seed: UInt64(bitPattern: try row.int(4)), settings: try row.text(5), batchKey: try row.text(6)
+            ),
             attempt: Int(try row.int(7)),
             fence: try row.int(8),
             leaseExpiresAt: date(milliseconds: expires))

@@ -6,7 +6,9 @@ enum JobCounts {
 
     /// Moves `count` items of `job` from one state's count to another's. The SQL is built
     /// from the store's own state names only.
-    static func move(_ connection: any SQLConnection, job: JobID, from: ItemState, to: ItemState, count: Int, now: Int64) throws {
+    static func move(
+        _ connection: any SQLConnection, job: JobID, from: ItemState, to: ItemState, count: Int, now: Int64
+    ) throws {
         guard count > 0, from != to else { return }
         let a = column(from), b = column(to)
         try connection.execute(

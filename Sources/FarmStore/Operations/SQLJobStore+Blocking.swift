@@ -10,7 +10,9 @@ import Foundation
 /// Checked both when a worker fails (has the job succeeded elsewhere already?) and when
 /// an item completes (do other workers now have enough failures here?).
 extension SQLJobStore {
-    static func blockIfProvenFaulty(_ connection: any SQLConnection, job: JobID, worker: WorkerID, threshold: Int, now: Int64) throws {
+    static func blockIfProvenFaulty(
+        _ connection: any SQLConnection, job: JobID, worker: WorkerID, threshold: Int, now: Int64
+    ) throws {
         guard
             let row = try connection.query(
                 """
@@ -56,7 +58,8 @@ extension SQLJobStore {
                 [.int(job.rawValue)]
             ).map { row in
                 BlockedWorker(
-                    job: JobID(try row.int(0)), worker: WorkerID(try row.text(1)), failures: Int(try row.int(2)),
+                    job: JobID(try row.int(0)), worker: WorkerID(try row.text(1)),
+                    failures: Int(try row.int(2)),
                     blockedAt: date(milliseconds: try row.int(3)))
             }
         }

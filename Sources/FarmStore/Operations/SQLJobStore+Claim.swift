@@ -4,11 +4,13 @@ extension SQLJobStore {
     /// The most items one claim may take.
     public static let maxClaim = 10_000
 
-    public func claim(worker: WorkerID, batchKey: String?, limit: Int, leaseDuration: TimeInterval, now: Date) async throws
+    public func claim(worker: WorkerID, batchKey: String?, limit: Int, leaseDuration: TimeInterval, now: Date)
+        async throws
         -> [ClaimedItem]
     {
         guard (1...Self.maxClaim).contains(limit) else {
-            throw StoreError(.invalidInput, operation: "claim", message: "limit \(limit) is outside 1…\(Self.maxClaim)")
+            throw StoreError(
+                .invalidInput, operation: "claim", message: "limit \(limit) is outside 1…\(Self.maxClaim)")
         }
         guard leaseDuration > 0, leaseDuration.isFinite else {
             throw StoreError(.invalidInput, operation: "claim", message: "lease duration must be positive")
@@ -17,7 +19,8 @@ extension SQLJobStore {
         let expires = leaseEnd(now, leaseDuration)
         return try await perform("claim") { connection in
             try connection.transaction {
-                try Self.claim(connection, worker: worker, batchKey: batchKey, limit: limit, now: time, expires: expires)
+                try Self.claim(
+                    connection, worker: worker, batchKey: batchKey, limit: limit, now: time, expires: expires)
             }
         }
     }
@@ -26,7 +29,8 @@ extension SQLJobStore {
     /// age — each asked for the rest of the batch until it is full. One key for the whole
     /// batch: the caller's, or the first waiting item's.
     private static func claim(
-        _ connection: any SQLConnection, worker: WorkerID, batchKey: String?, limit: Int, now: Int64, expires: Int64
+        _ connection: any SQLConnection, worker: WorkerID, batchKey: String?, limit: Int, now: Int64,
+        expires: Int64
     ) throws -> [ClaimedItem] {
         var key = batchKey
         var claimed: [ClaimedItem] = []
@@ -88,7 +92,8 @@ extension SQLJobStore {
         return claimed
     }
 
-    public func renew(_ leases: [LeaseToken], worker: WorkerID, leaseDuration: TimeInterval, now: Date) async throws
+    public func renew(_ leases: [LeaseToken], worker: WorkerID, leaseDuration: TimeInterval, now: Date)
+        async throws
         -> RenewalOutcome
     {
         guard leaseDuration > 0, leaseDuration.isFinite else {
@@ -105,8 +110,15 @@ extension SQLJobStore {
                         UPDATE items SET lease_expires_at = $4, updated_at = $5
                         WHERE id = $1 AND fence = $2 AND state = 'leased' AND lease_owner = $3
                         """,
-                        [.int(lease.item.rawValue), .int(lease.fence), .text(worker.rawValue), .int(expires), .int(time)])
-                    if changed == 1 { outcome.renewed.append(lease.item) } else { outcome.lost.append(lease.item) }
+                        [
+                            .int(lease.item.rawValue), .int(lease.fence), .text(worker.rawValue),
+                            .int(expires), .int(time),
+                        ])
+                    if changed == 1 {
+                        outcome.renewed.append(lease.item)
+                    } else {
+                        outcome.lost.append(lease.item)
+                    }
                 }
                 return outcome
             }
@@ -132,7 +144,8 @@ extension SQLJobStore {
                     returned.append(lease.item)
                 }
                 for (job, count) in perJob.sorted(by: { $0.key < $1.key }) {
-                    try JobCounts.move(connection, job: job, from: .leased, to: .queued, count: count, now: time)
+                    try JobCounts.move(
+                        connection, job: job, from: .leased, to: .queued, count: count, now: time)
                 }
                 return returned
             }

@@ -33,7 +33,9 @@ extension SQLJobStore {
         case given(WorkerID, [LeaseToken])
     }
 
-    private func endLeases(_ selection: LeaseSelection, now: Date, operation: String) async throws -> [ExpiredLease] {
+    private func endLeases(_ selection: LeaseSelection, now: Date, operation: String) async throws
+        -> [ExpiredLease]
+    {
         let time = milliseconds(now)
         let maxAttempts = policy.maxAttempts
         var all: [ExpiredLease] = []
@@ -41,7 +43,8 @@ extension SQLJobStore {
         while true {
             let slice = try await perform(operation) { connection in
                 try connection.transaction {
-                    try Self.endLeaseSlice(connection, selection, now: time, maxAttempts: maxAttempts, limit: 500)
+                    try Self.endLeaseSlice(
+                        connection, selection, now: time, maxAttempts: maxAttempts, limit: 500)
                 }
             }
             all += slice
@@ -65,7 +68,9 @@ extension SQLJobStore {
         case .given(let worker, let leases):
             guard !leases.isEmpty else { return [] }
             let list = connection.dialect.inList("id", parameter: 3, ints: leases.map(\.item.rawValue))
-            (condition, parameters, why) = ("lease_owner = $1 AND \(list.sql)", [.text(worker.rawValue)], "lease released")
+            (condition, parameters, why) = (
+                "lease_owner = $1 AND \(list.sql)", [.text(worker.rawValue)], "lease released"
+            )
             parameters.append(.int(limit))
             parameters.append(list.value)
             fences = Dictionary(leases.map { ($0.item, $0.fence) }, uniquingKeysWith: { a, _ in a })
@@ -126,10 +131,12 @@ extension SQLJobStore {
         guard recorded == ids.count, changed == ids.count else {
             throw StoreError(
                 .database(code: "lease race"), operation: "",
-                message: "\(ids.count) leases selected but \(recorded) recorded and \(changed) ended: rolled back")
+                message:
+                    "\(ids.count) leases selected but \(recorded) recorded and \(changed) ended: rolled back")
         }
         for (job, move) in moves.sorted(by: { $0.key < $1.key }) {
-            try JobCounts.move(connection, job: job, from: .leased, to: .queued, count: move.requeued, now: now)
+            try JobCounts.move(
+                connection, job: job, from: .leased, to: .queued, count: move.requeued, now: now)
             try JobCounts.move(connection, job: job, from: .leased, to: .failed, count: move.failed, now: now)
             try JobCounts.finishIfDrained(connection, job: job, now: now)
         }

@@ -21,7 +21,10 @@ extension SQLJobStore {
                             .int(submission.items.count), .int(time),
                         ]
                     ).first
-                else { throw StoreError(.database(code: "no row"), operation: "", message: "INSERT … RETURNING gave no id") }
+                else {
+                    throw StoreError(
+                        .database(code: "no row"), operation: "", message: "INSERT … RETURNING gave no id")
+                }
                 let job = JobID(try row.int(0))
                 do {
                     try connection.insertItems(job: job, items: submission.items, now: time)
@@ -37,17 +40,22 @@ extension SQLJobStore {
     /// Rejects what one backend would store and the other would not (NUL characters) and
     /// jobs without items.
     static func validate(_ submission: JobSubmission) throws {
-        func invalid(_ message: String) -> StoreError { StoreError(.invalidInput, operation: "submit", message: message) }
+        func invalid(_ message: String) -> StoreError {
+            StoreError(.invalidInput, operation: "submit", message: message)
+        }
         guard !submission.items.isEmpty else { throw invalid("a job needs at least one item") }
         guard submission.items.count <= maxItemsPerJob else {
-            throw invalid("\(submission.items.count) items is more than the limit of \(maxItemsPerJob) per job")
+            throw invalid(
+                "\(submission.items.count) items is more than the limit of \(maxItemsPerJob) per job")
         }
-        for (name, text) in [("owner", submission.owner), ("settings", submission.settings)] where text.utf8.contains(0) {
+        for (name, text) in [("owner", submission.owner), ("settings", submission.settings)]
+        where text.utf8.contains(0) {
             throw invalid("the job's \(name) contains a NUL character")
         }
         for (index, item) in submission.items.enumerated() {
             for (name, text) in [
-                ("prompt", item.prompt), ("negative prompt", item.negativePrompt), ("settings", item.settings),
+                ("prompt", item.prompt), ("negative prompt", item.negativePrompt),
+                ("settings", item.settings),
                 ("batch key", item.batchKey),
             ] where text.utf8.contains(0) {
                 throw invalid("item \(index): the \(name) contains a NUL character")
@@ -57,20 +65,26 @@ extension SQLJobStore {
 
     public func job(_ id: JobID) async throws -> JobRecord? {
         try await perform("read job", job: id) { connection in
-            try connection.query("SELECT \(Columns.job) FROM jobs WHERE id = $1", [.int(id.rawValue)]).first.map(Columns.job)
+            try connection.query("SELECT \(Columns.job) FROM jobs WHERE id = $1", [.int(id.rawValue)]).first
+                .map(Columns.job)
         }
     }
 
     public func jobs(_ filter: JobFilter) async throws -> [JobRecord] {
-        guard filter.limit >= 0 else { throw StoreError(.invalidInput, operation: "list jobs", message: "negative limit") }
+        guard filter.limit >= 0 else {
+            throw StoreError(.invalidInput, operation: "list jobs", message: "negative limit")
+        }
         return try await perform("list jobs") { connection in
             var sql = """
                 SELECT \(Columns.job) FROM jobs
                 WHERE (CAST($1 AS TEXT) IS NULL OR owner = $1) AND (CAST($2 AS BIGINT) IS NULL OR id < $2)
                 """
-            var parameters: [SQLValue] = [.optional(filter.owner), .optional(filter.before?.rawValue), .int(filter.limit)]
+            var parameters: [SQLValue] = [
+                .optional(filter.owner), .optional(filter.before?.rawValue), .int(filter.limit),
+            ]
             if let states = filter.states {
-                let condition = connection.dialect.inList("state", parameter: 4, texts: states.map(\.rawValue).sorted())
+                let condition = connection.dialect.inList(
+                    "state", parameter: 4, texts: states.map(\.rawValue).sorted())
                 sql += " AND " + condition.sql
                 parameters.append(condition.value)
             }
@@ -110,7 +124,8 @@ extension SQLJobStore {
                 for row in runnable {
                     let from = try row.enumValue(0, as: ItemState.self)
                     let count = Int(try row.int(1))
-                    try JobCounts.move(connection, job: id, from: from, to: .cancelled, count: count, now: time)
+                    try JobCounts.move(
+                        connection, job: id, from: from, to: .cancelled, count: count, now: time)
                     counted += count
                 }
                 guard counted == changed else {
@@ -127,29 +142,35 @@ extension SQLJobStore {
     }
 
     public func pause(_ id: JobID, now: Date) async throws -> JobRecord {
-        try await changeState(id, operation: "pause", from: [.active], to: .paused, alreadyThere: [.paused], now: now)
+        try await changeState(
+            id, operation: "pause", from: [.active], to: .paused, alreadyThere: [.paused], now: now)
     }
 
     public func resume(_ id: JobID, now: Date) async throws -> JobRecord {
-        try await changeState(id, operation: "resume", from: [.paused], to: .active, alreadyThere: [.active], now: now)
+        try await changeState(
+            id, operation: "resume", from: [.paused], to: .active, alreadyThere: [.active], now: now)
     }
 
     private func changeState(
-        _ id: JobID, operation: String, from: Set<JobState>, to: JobState, alreadyThere: Set<JobState>, now: Date
+        _ id: JobID, operation: String, from: Set<JobState>, to: JobState, alreadyThere: Set<JobState>,
+        now: Date
     ) async throws -> JobRecord {
         let time = milliseconds(now)
         return try await perform(operation, job: id) { connection in
             try connection.transaction {
                 // The condition is in the UPDATE, so a concurrent change of state (re-checked
                 // by PostgreSQL on the newest row) cannot be overwritten.
-                let condition = connection.dialect.inList("state", parameter: 4, texts: from.map(\.rawValue).sorted())
+                let condition = connection.dialect.inList(
+                    "state", parameter: 4, texts: from.map(\.rawValue).sorted())
                 let changed = try connection.execute(
                     "UPDATE jobs SET state = $2, updated_at = $3 WHERE id = $1 AND \(condition.sql)",
                     [.int(id.rawValue), .text(to.rawValue), .int(time), condition.value])
                 if changed == 0 {
                     let state = try Self.jobState(connection, id, operation)
                     guard alreadyThere.contains(state) else {
-                        throw StoreError(.invalidState, operation: operation, job: id, message: "the job is \(state.rawValue)")
+                        throw StoreError(
+                            .invalidState, operation: operation, job: id,
+                            message: "the job is \(state.rawValue)")
                     }
                 }
                 return try Self.fetchJob(connection, id, operation)
@@ -176,7 +197,8 @@ extension SQLJobStore {
             try connection.transaction {
                 let state = try Self.jobState(connection, id, "retry failed")
                 guard state != .cancelled else {
-                    throw StoreError(.invalidState, operation: "retry failed", job: id, message: "the job is cancelled")
+                    throw StoreError(
+                        .invalidState, operation: "retry failed", job: id, message: "the job is cancelled")
                 }
                 let count = try connection.execute(
                     "UPDATE items SET state = 'queued', attempt = 1, updated_at = $2 WHERE job_id = $1 AND state = 'failed'",
@@ -203,15 +225,24 @@ extension SQLJobStore {
 
     /// The job's state, read without locking the job row: writers take item rows before
     /// job rows, and the UPDATEs that follow re-check the state they depend on.
-    static func jobState(_ connection: any SQLConnection, _ id: JobID, _ operation: String) throws -> JobState {
-        guard let row = try connection.query("SELECT state FROM jobs WHERE id = $1", [.int(id.rawValue)]).first else {
+    static func jobState(_ connection: any SQLConnection, _ id: JobID, _ operation: String) throws -> JobState
+    {
+        guard
+            let row = try connection.query("SELECT state FROM jobs WHERE id = $1", [.int(id.rawValue)]).first
+        else {
             throw noJob(id, operation)
         }
         return try row.enumValue(0, as: JobState.self)
     }
 
-    static func fetchJob(_ connection: any SQLConnection, _ id: JobID, _ operation: String) throws -> JobRecord {
-        guard let row = try connection.query("SELECT \(Columns.job) FROM jobs WHERE id = $1", [.int(id.rawValue)]).first else {
+    static func fetchJob(_ connection: any SQLConnection, _ id: JobID, _ operation: String) throws
+        -> JobRecord
+    {
+        guard
+            let row = try connection.query(
+                "SELECT \(Columns.job) FROM jobs WHERE id = $1", [.int(id.rawValue)]
+            ).first
+        else {
             throw noJob(id, operation)
         }
         return try Columns.job(row)

@@ -4,7 +4,8 @@ extension SQLJobStore {
     public func complete(_ lease: LeaseToken, worker: WorkerID, result: ItemResult, now: Date) async throws
         -> CompletionOutcome
     {
-        let outcomes = try await complete([CompletionReport(lease: lease, worker: worker, result: result)], now: now)
+        let outcomes = try await complete(
+            [CompletionReport(lease: lease, worker: worker, result: result)], now: now)
         return outcomes[0]
     }
 
@@ -12,7 +13,8 @@ extension SQLJobStore {
         guard !reports.isEmpty else { return [] }
         let time = milliseconds(now)
         let threshold = policy.blockAfterFailures
-        return try await perform("complete", item: reports.count == 1 ? reports[0].lease.item : nil) { connection in
+        return try await perform("complete", item: reports.count == 1 ? reports[0].lease.item : nil) {
+            connection in
             try connection.transaction {
                 try Self.complete(connection, reports, now: time, blockThreshold: threshold)
             }
@@ -21,7 +23,9 @@ extension SQLJobStore {
 
     /// Item rows first (in id order), then each touched job's row (in id order): the
     /// locking order every writer keeps.
-    private static func complete(_ connection: any SQLConnection, _ reports: [CompletionReport], now: Int64, blockThreshold: Int)
+    private static func complete(
+        _ connection: any SQLConnection, _ reports: [CompletionReport], now: Int64, blockThreshold: Int
+    )
         throws -> [CompletionOutcome]
     {
         var outcomes = [CompletionOutcome](repeating: .alreadyCompleted, count: reports.count)
@@ -47,8 +51,10 @@ extension SQLJobStore {
                     WHERE id = $1 AND fence = $2
                     """,
                     [
-                        .int(report.lease.item.rawValue), .int(report.lease.fence), .text(report.result.sha256),
-                        .int(report.result.size), .text(report.result.location), .text(report.worker.rawValue), .int(now),
+                        .int(report.lease.item.rawValue), .int(report.lease.fence),
+                        .text(report.result.sha256),
+                        .int(report.result.size), .text(report.result.location),
+                        .text(report.worker.rawValue), .int(now),
                     ])
                 moves[job, default: [:]][state, default: 0] += 1
                 completers[job, default: []].insert(report.worker.rawValue)
@@ -68,7 +74,8 @@ extension SQLJobStore {
         return outcomes
     }
 
-    public func fail(_ lease: LeaseToken, worker: WorkerID, kind: FailureKind, message: String, now: Date) async throws
+    public func fail(_ lease: LeaseToken, worker: WorkerID, kind: FailureKind, message: String, now: Date)
+        async throws
         -> FailureOutcome
     {
         let time = milliseconds(now)
@@ -96,7 +103,8 @@ extension SQLJobStore {
                     leaseExpired: false, countsAgainstWorker: counts, message: message, now: time)
                 try JobCounts.move(connection, job: job, from: .leased, to: newState, count: 1, now: time)
                 if counts {
-                    try Self.blockIfProvenFaulty(connection, job: job, worker: worker, threshold: policy.blockAfterFailures, now: time)
+                    try Self.blockIfProvenFaulty(
+                        connection, job: job, worker: worker, threshold: policy.blockAfterFailures, now: time)
                 }
                 try JobCounts.finishIfDrained(connection, job: job, now: time)
                 return retry ? .requeued(attempt: attempt + 1) : .failed
@@ -116,11 +124,15 @@ extension SQLJobStore {
                 [.int(item.rawValue)]
             ).first
         else { throw StoreError(.notFound, operation: operation, item: item, message: "no such item") }
-        return (JobID(try row.int(0)), try row.enumValue(1, as: ItemState.self), try row.int(2), Int(try row.int(3)))
+        return (
+            JobID(try row.int(0)), try row.enumValue(1, as: ItemState.self), try row.int(2),
+            Int(try row.int(3))
+        )
     }
 
     static func recordFailure(
-        _ connection: any SQLConnection, item: ItemID, job: JobID, worker: WorkerID?, attempt: Int, kind: FailureKind?,
+        _ connection: any SQLConnection, item: ItemID, job: JobID, worker: WorkerID?, attempt: Int,
+        kind: FailureKind?,
         leaseExpired: Bool, countsAgainstWorker: Bool, message: String, now: Int64
     ) throws {
         try connection.execute(

@@ -1,7 +1,8 @@
 import Foundation
 
 extension SQLJobStore {
-    public func upsertWorker(id: WorkerID, name: String, capabilities: String, state: WorkerState, now: Date) async throws
+    public func upsertWorker(id: WorkerID, name: String, capabilities: String, state: WorkerState, now: Date)
+        async throws
         -> WorkerRecord
     {
         let time = milliseconds(now)
@@ -16,7 +17,10 @@ extension SQLJobStore {
                     """,
                     [.text(id.rawValue), .text(name), .text(capabilities), .text(state.rawValue), .int(time)]
                 ).first
-            else { throw StoreError(.database(code: "no row"), operation: "", message: "upsert returned no row for \(id)") }
+            else {
+                throw StoreError(
+                    .database(code: "no row"), operation: "", message: "upsert returned no row for \(id)")
+            }
             return try Columns.worker(row)
         }
     }
@@ -33,7 +37,8 @@ extension SQLJobStore {
 
     public func worker(_ id: WorkerID) async throws -> WorkerRecord? {
         try await perform("read worker") { connection in
-            try connection.query("SELECT \(Columns.worker) FROM workers WHERE id = $1", [.text(id.rawValue)]).first.map(Columns.worker)
+            try connection.query("SELECT \(Columns.worker) FROM workers WHERE id = $1", [.text(id.rawValue)])
+                .first.map(Columns.worker)
         }
     }
 
@@ -42,7 +47,8 @@ extension SQLJobStore {
             var sql = "SELECT \(Columns.worker) FROM workers"
             var parameters: [SQLValue] = []
             if let states {
-                let condition = connection.dialect.inList("state", parameter: 1, texts: states.map(\.rawValue).sorted())
+                let condition = connection.dialect.inList(
+                    "state", parameter: 1, texts: states.map(\.rawValue).sorted())
                 sql += " WHERE " + condition.sql
                 parameters.append(condition.value)
             }

@@ -26,7 +26,8 @@ public class SQLJobStore: JobStore, @unchecked Sendable {
         } catch let error as StoreError {
             throw error.context(operation: operation, job: job, item: item)
         } catch {
-            throw StoreError(.database(code: "unknown"), operation: operation, job: job, item: item, message: "\(error)")
+            throw StoreError(
+                .database(code: "unknown"), operation: operation, job: job, item: item, message: "\(error)")
         }
     }
 

@@ -17,7 +17,9 @@ final class PostgresConnection: SQLConnection {
             close()
             throw StoreError(
                 .connection, operation: "connect",
-                message: "cannot connect to PostgreSQL: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+                message:
+                    "cannot connect to PostgreSQL: \(message.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
         do {
             // Operators see "sdfarm" in pg_stat_activity (unless the URL names itself).
@@ -30,7 +32,9 @@ final class PostgresConnection: SQLConnection {
                 // [a-z_][a-z0-9_]*, so quoting it is enough.
                 do {
                     try executeScript("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
-                } catch let error as StoreError where error.kind == .database(code: "23505") || error.kind == .database(code: "42P06") {
+                } catch let error as StoreError
+                    where error.kind == .database(code: "23505") || error.kind == .database(code: "42P06")
+                {
                     // Another connection created it at the same moment.
                 }
                 try query("SELECT set_config('search_path', $1, false)", [.text("\"\(schema)\"")])
@@ -43,10 +47,13 @@ final class PostgresConnection: SQLConnection {
 
     static func validate(schema: String) throws {
         let allowed = schema.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-        guard allowed, let first = schema.utf8.first, !(48...57).contains(first), schema.utf8.count <= 63 else {
+        guard allowed, let first = schema.utf8.first, !(48...57).contains(first), schema.utf8.count <= 63
+        else {
             throw StoreError(
                 .invalidInput, operation: "connect",
-                message: "schema name \(schema.debugDescription) must be lowercase letters, digits and _, not starting with a digit")
+                message:
+                    "schema name \(schema.debugDescription) must be lowercase letters, digits and _, not starting with a digit"
+            )
         }
     }
 
@@ -101,7 +108,9 @@ final class PostgresConnection: SQLConnection {
     }
 
     private func open() throws -> OpaquePointer {
-        guard let connection else { throw StoreError(.connection, operation: "", message: "PostgreSQL connection closed") }
+        guard let connection else {
+            throw StoreError(.connection, operation: "", message: "PostgreSQL connection closed")
+        }
         return connection
     }
 
@@ -149,7 +158,9 @@ final class PostgresConnection: SQLConnection {
         var code = "unknown"
         var message = connection.map { String(cString: PQerrorMessage($0)) } ?? "connection closed"
         if let result {
-            if let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) { code = String(cString: state) }
+            if let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))) {
+                code = String(cString: state)
+            }
             let text = String(cString: PQresultErrorMessage(result))
             if !text.isEmpty { message = text }
         }
@@ -157,7 +168,9 @@ final class PostgresConnection: SQLConnection {
         let statement = sql.split(whereSeparator: \.isNewline).first.map(String.init) ?? sql
         return StoreError(
             .database(code: code), operation: "",
-            message: "\(message.trimmingCharacters(in: .whitespacesAndNewlines)) (in: \(statement.trimmingCharacters(in: .whitespaces).prefix(100)))")
+            message:
+                "\(message.trimmingCharacters(in: .whitespacesAndNewlines)) (in: \(statement.trimmingCharacters(in: .whitespaces).prefix(100)))"
+        )
     }
 
     // MARK: Transactions
@@ -220,7 +233,9 @@ final class PostgresConnection: SQLConnection {
     private func send(_ buffer: inout PostgresCopyBuffer, _ connection: OpaquePointer, _ sql: String) throws {
         guard buffer.count > 0 else { return }
         let sent = buffer.bytes.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
+            bytes.withMemoryRebound(to: CChar.self) {
+                PQputCopyData(connection, $0.baseAddress, Int32($0.count))
+            }
         }
         guard sent == 1 else { throw failure(nil, sql) }
         buffer.bytes.removeAll(keepingCapacity: true)

@@ -35,7 +35,9 @@ extension PostgresStore {
         let pool = ConnectionPool(maxConnections: 1) { try PostgresConnection(url: url, schema: nil) }
         defer { pool.close() }
         do {
-            try await pool.run { connection in try connection.executeScript("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
+            try await pool.run { connection in
+                try connection.executeScript("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
+            }
         } catch let error as StoreError {
             throw error.context(operation: "drop schema", job: nil, item: nil)
         }

@@ -15,10 +15,14 @@ enum SQLDialect: Sendable {
     func inList(_ column: String, parameter n: Int, texts: [String]) -> (sql: String, value: SQLValue) {
         switch self {
         case .postgres:
-            let literal = "{" + texts.map { "\"" + $0.replacingBackslashesAndQuotes() + "\"" }.joined(separator: ",") + "}"
+            let literal =
+                "{" + texts.map { "\"" + $0.replacingBackslashesAndQuotes() + "\"" }.joined(separator: ",")
+                + "}"
             return ("\(column) = ANY(CAST($\(n) AS TEXT[]))", .text(literal))
         case .sqlite:
-            let json = "[" + texts.map { "\"" + $0.replacingBackslashesAndQuotes() + "\"" }.joined(separator: ",") + "]"
+            let json =
+                "[" + texts.map { "\"" + $0.replacingBackslashesAndQuotes() + "\"" }.joined(separator: ",")
+                + "]"
             return ("\(column) IN (SELECT value FROM json_each($\(n)))", .text(json))
         }
     }

@@ -41,7 +41,8 @@ struct SQLRow: Sendable {
         return try text(column)
     }
 
-    func enumValue<E: RawRepresentable>(_ column: Int, as type: E.Type) throws -> E where E.RawValue == String {
+    func enumValue<E: RawRepresentable>(_ column: Int, as type: E.Type) throws -> E
+    where E.RawValue == String {
         let raw = try text(column)
         guard let value = E(rawValue: raw) else { throw SQLRow.malformed(column, "unknown \(E.self) \(raw)") }
         return value

@@ -21,16 +21,19 @@ final class SQLiteConnection: SQLConnection {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(db)
             db = nil
-            throw StoreError(.connection, operation: "open", message: "cannot open SQLite database \(path): \(message)")
+            throw StoreError(
+                .connection, operation: "open", message: "cannot open SQLite database \(path): \(message)")
         }
-        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds =
+            busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
         sqlite3_busy_timeout(db, Int32(clamping: milliseconds))
         do {
             // WAL: readers never block the writer; synchronous=FULL: a commit is on disk
             // when it returns (a render farm must not lose a completion to a power cut).
             let mode = try query("PRAGMA journal_mode = WAL", [])
             guard let first = mode.first, try first.text(0).lowercased() == "wal" else {
-                throw StoreError(.connection, operation: "open", message: "\(path): SQLite refused WAL journal mode")
+                throw StoreError(
+                    .connection, operation: "open", message: "\(path): SQLite refused WAL journal mode")
             }
             try executeScript("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
         } catch {
@@ -99,7 +102,9 @@ final class SQLiteConnection: SQLConnection {
     }
 
     func executeScript(_ sql: String) throws {
-        guard let db else { throw StoreError(.connection, operation: "", message: "\(path): connection closed") }
+        guard let db else {
+            throw StoreError(.connection, operation: "", message: "\(path): connection closed")
+        }
         var message: UnsafeMutablePointer<CChar>?
         let status = sqlite3_exec(db, sql, nil, nil, &message)
         if status != SQLITE_OK {
@@ -113,13 +118,16 @@ final class SQLiteConnection: SQLConnection {
     /// The cached statement for `sql`, with `parameters` bound. `$n` placeholders are
     /// rewritten to SQLite's `?n`, which binds by number exactly like PostgreSQL.
     private func prepared(_ sql: String, _ parameters: [SQLValue]) throws -> OpaquePointer {
-        guard let db else { throw StoreError(.connection, operation: "", message: "\(path): connection closed") }
+        guard let db else {
+            throw StoreError(.connection, operation: "", message: "\(path): connection closed")
+        }
         let statement: OpaquePointer
         if let cached = statements[sql] {
             statement = cached
         } else {
             var made: OpaquePointer?
-            let status = sqlite3_prepare_v3(db, Self.numberedPlaceholders(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &made, nil)
+            let status = sqlite3_prepare_v3(
+                db, Self.numberedPlaceholders(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &made, nil)
             guard status == SQLITE_OK, let made else { throw failure(status, sql) }
             statements[sql] = made
             statement = made
@@ -178,10 +186,12 @@ final class SQLiteConnection: SQLConnection {
             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 1, 0, $8)
             """
         for (index, item) in items.enumerated() {
-            try execute(sql, [
-                .int(job.rawValue), .int(index), .text(item.prompt), .text(item.negativePrompt),
-                .int(Int64(bitPattern: item.seed)), .text(item.settings), .text(item.batchKey), .int(now),
-            ])
+            try execute(
+                sql,
+                [
+                    .int(job.rawValue), .int(index), .text(item.prompt), .text(item.negativePrompt),
+                    .int(Int64(bitPattern: item.seed)), .text(item.settings), .text(item.batchKey), .int(now),
+                ])
         }
     }
 }

@@ -8,12 +8,17 @@ public final class SQLiteStore: SQLJobStore, @unchecked Sendable {
 
     /// Opens (creating when missing) the database at `path` and migrates it.
     public init(
-        path: String, policy: StorePolicy = .default, maxConnections: Int = 4, busyTimeout: Duration = .seconds(30)
+        path: String, policy: StorePolicy = .default, maxConnections: Int = 4,
+        busyTimeout: Duration = .seconds(30)
     ) async throws {
-        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file::memory:"), !path.contains("mode=memory") else {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file::memory:"),
+            !path.contains("mode=memory")
+        else {
             throw StoreError(
                 .invalidInput, operation: "open",
-                message: "SQLite needs a file (each pooled connection would get its own in-memory database); use a temporary directory")
+                message:
+                    "SQLite needs a file (each pooled connection would get its own in-memory database); use a temporary directory"
+            )
         }
         self.path = path
         let migrations = try Migrator.load(.sqlite)

@@ -38,7 +38,9 @@ public struct WorkBatch: Sendable, Equatable {
         public var negativePrompt: String
         public var seed: UInt64
 
-        public init(claim: ClaimRef, job: Int64, index: Int, prompt: String, negativePrompt: String, seed: UInt64) {
+        public init(
+            claim: ClaimRef, job: Int64, index: Int, prompt: String, negativePrompt: String, seed: UInt64
+        ) {
             self.claim = claim
             self.job = job
             self.index = index
@@ -64,7 +66,9 @@ public enum WorkerReport: Sendable, Equatable {
     /// Send up to this many more items.
     case credit(Int)
     case heartbeat
-    case progress(job: Int64, items: [Int64], step: Int, totalSteps: Int, preview: [UInt8], previewWidth: Int, previewHeight: Int)
+    case progress(
+        job: Int64, items: [Int64], step: Int, totalSteps: Int, preview: [UInt8], previewWidth: Int,
+        previewHeight: Int)
     /// A finished item (from the outbox).
     case result(OutboxEntry, png: [UInt8], latents: [UInt8])
     case failure(ClaimRef, RenderFailure)

@@ -27,7 +27,10 @@ public actor WorkerAgent {
 
     public private(set) var batchesRun = 0
 
-    public init(engine: any ImageEngine, outbox: ResultOutbox, maxBatch: Int, batchesAhead: Int = 2, logger: Logger = Logger(label: "sdfarm.worker")) {
+    public init(
+        engine: any ImageEngine, outbox: ResultOutbox, maxBatch: Int, batchesAhead: Int = 2,
+        logger: Logger = Logger(label: "sdfarm.worker")
+    ) {
         self.engine = engine
         self.outbox = outbox
         self.maxBatch = max(1, maxBatch)
@@ -82,7 +85,9 @@ public actor WorkerAgent {
             outbox.remove(item: item, fence: fence)
             await leaveIfDone()
         case .resultRetryLater(let item, let fence, let after, let reason):
-            logger.warning("the coordinator cannot take the result of item \(item) now; resending in \(after) s: \(reason)")
+            logger.warning(
+                "the coordinator cannot take the result of item \(item) now; resending in \(after) s: \(reason)"
+            )
             resendLater(ClaimRef(item: item, fence: fence), after: after)
         case .cancel(let claims):
             cancelled.formUnion(claims)
@@ -123,18 +128,22 @@ public actor WorkerAgent {
     private func runBatch(_ batch: WorkBatch) async {
         let started = Date()
         let renderItems = batch.items.map {
-            RenderItem(item: $0.claim.item, prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed)
+            RenderItem(
+                item: $0.claim.item, prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed)
         }
         let job = batch.items.first?.job ?? 0
         let ids = batch.items.map(\.claim.item)
         // Progress goes out in order and lossy: a one-slot buffer that keeps the newest, sent
         // by one task that is finished before the results go out.
-        let (updates, sink) = AsyncStream.makeStream(of: EngineProgress.self, bufferingPolicy: .bufferingNewest(1))
+        let (updates, sink) = AsyncStream.makeStream(
+            of: EngineProgress.self, bufferingPolicy: .bufferingNewest(1))
         let progressLink = link
         let sender = Task {
             for await p in updates {
                 try? await progressLink?.send(
-                    .progress(job: job, items: ids, step: p.step, totalSteps: p.totalSteps, preview: p.preview, previewWidth: p.previewWidth, previewHeight: p.previewHeight))
+                    .progress(
+                        job: job, items: ids, step: p.step, totalSteps: p.totalSteps, preview: p.preview,
+                        previewWidth: p.previewWidth, previewHeight: p.previewHeight))
             }
         }
         defer { sink.finish() }
@@ -146,12 +155,14 @@ public actor WorkerAgent {
             await sender.value
             let elapsed = Date().timeIntervalSince(started)
             guard images.count == batch.items.count else {
-                throw RenderFailure.worker("the engine returned \(images.count) images for \(batch.items.count) items")
+                throw RenderFailure.worker(
+                    "the engine returned \(images.count) images for \(batch.items.count) items")
             }
             for (item, image) in zip(batch.items, images) where !cancelled.contains(item.claim) {
                 do {
                     let entry = try outbox.put(
-                        item: item.claim.item, fence: item.claim.fence, job: item.job, image: image, elapsed: elapsed,
+                        item: item.claim.item, fence: item.claim.fence, job: item.job, image: image,
+                        elapsed: elapsed,
                         batchSize: batch.items.count)
                     await sendResult(entry)
                 } catch {
@@ -185,7 +196,10 @@ public actor WorkerAgent {
     }
 
     private func resend(_ claim: ClaimRef) async {
-        guard link != nil, let entry = ((try? outbox.pending()) ?? []).first(where: { $0.item == claim.item && $0.fence == claim.fence })
+        guard link != nil,
+            let entry = ((try? outbox.pending()) ?? []).first(where: {
+                $0.item == claim.item && $0.fence == claim.fence
+            })
         else { return }
         await sendResult(entry)
     }

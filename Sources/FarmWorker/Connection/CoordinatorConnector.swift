@@ -81,32 +81,44 @@ public struct CoordinatorConnector: Sendable {
         // The handshake's outcome.
         var welcome: Welcome?
         for try await w in handshakeResult { welcome = w }
-        guard let welcome else { throw ConnectionClosed("the coordinator closed the connection during the handshake") }
-        let link = FrameCoordinatorLink(writer: writer, throttle: ProgressSender(interval: progressInterval, writer: writer, dropped: progressDropped), chunkSize: chunkSize)
+        guard let welcome else {
+            throw ConnectionClosed("the coordinator closed the connection during the handshake")
+        }
+        let link = FrameCoordinatorLink(
+            writer: writer,
+            throttle: ProgressSender(interval: progressInterval, writer: writer, dropped: progressDropped),
+            chunkSize: chunkSize)
         // Not below 100 ms, whatever the coordinator says.
         let asked: Duration = .milliseconds(max(100, Int(welcome.heartbeatIntervalMS)))
-        return WorkerSessionIO(incoming: incoming, link: link, heartbeatInterval: asked, close: {
-            writer.finish()
-            try? await nio.close()
-        })
+        return WorkerSessionIO(
+            incoming: incoming, link: link, heartbeatInterval: asked,
+            close: {
+                writer.finish()
+                try? await nio.close()
+            })
     }
 
     /// Proves the token, checks the coordinator's proof, then sends hello: nothing about this
     /// worker goes to a peer that could not prove the token.
     static func handshake(
-        _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ outbound: NIOAsyncChannelOutboundWriter<Frame>, token: [UInt8], hello: Hello
+        _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator,
+        _ outbound: NIOAsyncChannelOutboundWriter<Frame>, token: [UInt8], hello: Hello
     ) async throws -> Welcome {
         var machine = ClientHandshake(role: .worker, token: token)
         try await outbound.write(machine.start().frame())
         let challenge = try await next(&frames, "challenge")
         do {
-            try await outbound.write(try machine.receive(try HandshakeChallenge.decode(frame: challenge)).frame())
+            try await outbound.write(
+                try machine.receive(try HandshakeChallenge.decode(frame: challenge)).frame())
             let serverProof = try await next(&frames, "coordinator's proof")
             try machine.receive(try HandshakeServerProof.decode(frame: serverProof))
         } catch ProtocolError.authenticationFailed {
-            throw FatalConnectionError("the peer at the coordinator's address could not prove it holds this worker's token: it is not the coordinator this token belongs to")
+            throw FatalConnectionError(
+                "the peer at the coordinator's address could not prove it holds this worker's token: it is not the coordinator this token belongs to"
+            )
         } catch ProtocolError.unsupportedVersion(let v) {
-            throw FatalConnectionError("the coordinator speaks protocol version \(v); this worker speaks \(FarmProtocol.version)")
+            throw FatalConnectionError(
+                "the coordinator speaks protocol version \(v); this worker speaks \(FarmProtocol.version)")
         }
         try await outbound.write(hello.frame())
         let reply = try await next(&frames, "welcome")
@@ -114,12 +126,18 @@ public struct CoordinatorConnector: Sendable {
     }
 
     /// The next frame; an error frame becomes an error (fatal for a refused token or version).
-    static func next(_ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ what: String) async throws -> Frame {
-        guard let frame = try await frames.next() else { throw ConnectionClosed("the coordinator closed the connection while this worker waited for its \(what)") }
+    static func next(_ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, _ what: String)
+        async throws -> Frame
+    {
+        guard let frame = try await frames.next() else {
+            throw ConnectionClosed(
+                "the coordinator closed the connection while this worker waited for its \(what)")
+        }
         if frame.messageID == ErrorMessage.rawID {
             let e = try ErrorMessage.decode(frame: frame)
             switch e.code {
-            case .authenticationFailed, .unsupportedVersion: throw FatalConnectionError("the coordinator refused this worker: \(e.message)")
+            case .authenticationFailed, .unsupportedVersion:
+                throw FatalConnectionError("the coordinator refused this worker: \(e.message)")
             default: throw ConnectionClosed("the coordinator refused this worker: \(e.message)")
             }
         }
@@ -134,13 +152,16 @@ public struct CoordinatorConnector: Sendable {
                     settings: a.spec,
                     leaseTTL: Double(a.leaseTTLMS) / 1000,
                     items: a.items.map {
-                        WorkBatch.Item(claim: ClaimRef(item: $0.itemID, fence: $0.fence), job: $0.jobID, index: $0.index, prompt: $0.prompt, negativePrompt: $0.negative, seed: $0.seed)
+                        WorkBatch.Item(
+                            claim: ClaimRef(item: $0.itemID, fence: $0.fence), job: $0.jobID, index: $0.index,
+                            prompt: $0.prompt, negativePrompt: $0.negative, seed: $0.seed)
                     }))
         case .resultAck(let a):
             switch a.status {
             case .stored: return .resultAccepted(item: a.itemID, fence: a.fence)
             case .retryLater(let ms, let reason):
-                return .resultRetryLater(item: a.itemID, fence: a.fence, after: Double(ms) / 1000, reason: reason)
+                return .resultRetryLater(
+                    item: a.itemID, fence: a.fence, after: Double(ms) / 1000, reason: reason)
             }
         case .resultRefused(let r): return .resultRefused(item: r.itemID, fence: r.fence, reason: r.reason)
         case .cancel(let c): return .cancel([ClaimRef(item: c.itemID, fence: c.fence)])

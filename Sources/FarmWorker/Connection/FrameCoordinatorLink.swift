@@ -23,21 +23,29 @@ final class FrameCoordinatorLink: CoordinatorLink {
             guard n > 0 else { return }
             try sent(writer.send(Credit(count: UInt16(min(n, WireLimits.maxItemsPerFrame)))))
         case .heartbeat:
-            let sequence = heartbeats.withLock { $0 += 1; return $0 }
+            let sequence = heartbeats.withLock {
+                $0 += 1; return $0
+            }
             try sent(writer.send(Heartbeat(sequence: sequence)))
         case .progress(let job, let items, let step, let total, let preview, let w, let h):
             throttle.offer(
                 BatchProgress(
-                    jobID: job, itemIDs: Array(items.prefix(WireLimits.maxItemsPerFrame)), step: min(step, total), totalSteps: max(1, total),
+                    jobID: job, itemIDs: Array(items.prefix(WireLimits.maxItemsPerFrame)),
+                    step: min(step, total), totalSteps: max(1, total),
                     preview: Preview.fitting(rgb: preview, width: w, height: h)))
         case .result(let entry, let png, let latents):
-            guard let pngSHA = Digest.bytes(hex: entry.pngSHA256), let latentsSHA = Digest.bytes(hex: entry.latentsSHA256) else {
-                throw OutboxError(path: "\(entry.item)-\(entry.fence)", reason: "entry digests are not sha256 hex")
+            guard let pngSHA = Digest.bytes(hex: entry.pngSHA256),
+                let latentsSHA = Digest.bytes(hex: entry.latentsSHA256)
+            else {
+                throw OutboxError(
+                    path: "\(entry.item)-\(entry.fence)", reason: "entry digests are not sha256 hex")
             }
             let begin = ResultBegin(
-                itemID: entry.item, fence: entry.fence, jobID: entry.job, elapsed: max(0, entry.elapsed), batchSize: max(1, min(entry.batchSize, WireLimits.maxItemsPerFrame)),
+                itemID: entry.item, fence: entry.fence, jobID: entry.job, elapsed: max(0, entry.elapsed),
+                batchSize: max(1, min(entry.batchSize, WireLimits.maxItemsPerFrame)),
                 pngSize: png.count, pngSHA256: pngSHA, latentsSize: latents.count, latentsSHA256: latentsSHA)
-            try await writer.sendAndWait(ResultReassembly.frames(begin, png: png, latents: latents, chunkSize: chunkSize))
+            try await writer.sendAndWait(
+                ResultReassembly.frames(begin, png: png, latents: latents, chunkSize: chunkSize))
         case .failure(let claim, let failure):
             try sent(writer.send(Failure(itemID: claim.item, fence: claim.fence, failure: failure)))
         case .goodbye:

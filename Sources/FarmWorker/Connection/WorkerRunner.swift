@@ -14,7 +14,9 @@ public struct WorkerRunner: Sendable {
     public var backoff = ReconnectBackoff()
     let logger: Logger
 
-    public init(agent: WorkerAgent, logger: Logger = Logger(label: "sdfarm.worker"), connect: @escaping Connect) {
+    public init(
+        agent: WorkerAgent, logger: Logger = Logger(label: "sdfarm.worker"), connect: @escaping Connect
+    ) {
         self.agent = agent
         self.logger = logger
         self.connect = connect
@@ -38,7 +40,8 @@ public struct WorkerRunner: Sendable {
                     return
                 }
                 let delay = backoff.nextDelay(unit: Double.random(in: 0..<1))
-                logger.warning("cannot reach the coordinator (\(error)); retrying in \(String(format: "%.1f", delay)) s")
+                logger.warning(
+                    "cannot reach the coordinator (\(error)); retrying in \(String(format: "%.1f", delay)) s")
                 try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
                 continue
             }

@@ -9,7 +9,8 @@ public struct WorkerSessionIO: Sendable {
     public var heartbeatInterval: Duration?
 
     public init(
-        incoming: AsyncThrowingStream<CoordinatorMessage, any Error>, link: any CoordinatorLink, heartbeatInterval: Duration? = nil,
+        incoming: AsyncThrowingStream<CoordinatorMessage, any Error>, link: any CoordinatorLink,
+        heartbeatInterval: Duration? = nil,
         close: @escaping @Sendable () async -> Void
     ) {
         self.incoming = incoming

@@ -1,6 +1,6 @@
-import FarmProtocol
 import Diffusion
 import Dispatch
+import FarmProtocol
 import Foundation
 import Synchronization
 
@@ -37,9 +37,11 @@ public struct DiffusionEngineHost: ImageEngine {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 queue.async {
-                    continuation.resume(with: Result {
-                        try run(request, items: items, model: model, cancelled: cancelled, progress: progress)
-                    })
+                    continuation.resume(
+                        with: Result {
+                            try run(
+                                request, items: items, model: model, cancelled: cancelled, progress: progress)
+                        })
                 }
             }
         } onCancel: {
@@ -58,11 +60,14 @@ public struct DiffusionEngineHost: ImageEngine {
         let result: GenerationResult
         do {
             result = try pipeline.generate(request) { step in
-                if cancelled.isSet { throw RenderFailure.cancelled("the render was stopped after step \(step.step)") }
+                if cancelled.isSet {
+                    throw RenderFailure.cancelled("the render was stopped after step \(step.step)")
+                }
                 let preview = step.preview(image: 0)
-                progress(EngineProgress(
-                    step: step.step, totalSteps: step.total, preview: preview?.pixels ?? [],
-                    previewWidth: preview?.width ?? 0, previewHeight: preview?.height ?? 0))
+                progress(
+                    EngineProgress(
+                        step: step.step, totalSteps: step.total, preview: preview?.pixels ?? [],
+                        previewWidth: preview?.width ?? 0, previewHeight: preview?.height ?? 0))
             }
         } catch let error as RenderFailure {
             throw error
@@ -77,8 +82,12 @@ public struct DiffusionEngineHost: ImageEngine {
         }
         return try items.indices.map { index in
             let png: Data
-            do { png = try result.pngData(image: index) } catch { throw RenderFailure.worker("PNG encoding: \(error)") }
-            return RenderedImage(item: items[index].item, png: [UInt8](png), latents: Self.littleEndianBytes(result.latents(ofImage: index)))
+            do { png = try result.pngData(image: index) } catch {
+                throw RenderFailure.worker("PNG encoding: \(error)")
+            }
+            return RenderedImage(
+                item: items[index].item, png: [UInt8](png),
+                latents: Self.littleEndianBytes(result.latents(ofImage: index)))
         }
     }
 
@@ -87,10 +96,14 @@ public struct DiffusionEngineHost: ImageEngine {
     static func request(_ items: [RenderItem], _ settings: RenderSettings) throws -> GenerationRequest {
         do {
             return GenerationRequest(
-                images: items.map { .init(prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed) },
-                width: settings.width > 0 ? settings.width : nil, height: settings.height > 0 ? settings.height : nil,
+                images: items.map {
+                    .init(prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed)
+                },
+                width: settings.width > 0 ? settings.width : nil,
+                height: settings.height > 0 ? settings.height : nil,
                 steps: settings.steps, guidanceScale: Float(settings.cfg),
-                sampler: try SamplerKind(parsing: settings.sampler), sigmaSchedule: try SigmaScheduleKind(parsing: settings.schedule),
+                sampler: try SamplerKind(parsing: settings.sampler),
+                sigmaSchedule: try SigmaScheduleKind(parsing: settings.schedule),
                 timestepSpacing: try settings.timestepSpacing.map { try TimestepSpacing(parsing: $0) },
                 rng: try RNGKind(parsing: settings.rng))
         } catch {

@@ -51,7 +51,9 @@ public struct EngineProgress: Sendable, Equatable {
     public var previewWidth: Int
     public var previewHeight: Int
 
-    public init(step: Int, totalSteps: Int, preview: [UInt8] = [], previewWidth: Int = 0, previewHeight: Int = 0) {
+    public init(
+        step: Int, totalSteps: Int, preview: [UInt8] = [], previewWidth: Int = 0, previewHeight: Int = 0
+    ) {
         self.step = step
         self.totalSteps = totalSteps
         self.preview = preview

@@ -10,7 +10,8 @@ final class LoadedModelSlot: Sendable {
     func pipeline(for model: ModelCatalog.Model) throws -> StableDiffusionPipeline {
         if let held = slot.withLock({ $0 }), held.sha256 == model.sha256 { return held.pipeline }
         slot.withLock { $0 = nil }  // let the old model go before the new one is mapped
-        let pipeline = try StableDiffusionPipeline(loading: model.path, modelHash: ModelHash(sha256: model.sha256))
+        let pipeline = try StableDiffusionPipeline(
+            loading: model.path, modelHash: ModelHash(sha256: model.sha256))
         slot.withLock { $0 = (model.sha256, pipeline) }
         return pipeline
     }

@@ -8,11 +8,13 @@ public struct SyntheticEngine: ImageEngine {
     public init() {}
 
     public func render(
-        _ items: [RenderItem], settings: RenderSettings, progress: @escaping @Sendable (EngineProgress) -> Void
+        _ items: [RenderItem], settings: RenderSettings,
+        progress: @escaping @Sendable (EngineProgress) -> Void
     ) async throws -> [RenderedImage] {
         progress(EngineProgress(step: settings.steps, totalSteps: settings.steps))
         return items.map {
-            let text = "\($0.prompt)|\($0.seed)|\(settings.model)|\(settings.width)x\(settings.height)|\(settings.steps)"
+            let text =
+                "\($0.prompt)|\($0.seed)|\(settings.model)|\(settings.width)x\(settings.height)|\(settings.steps)"
             return RenderedImage(item: $0.item, png: Array(SHA256.hash(data: Array(text.utf8))), latents: [])
         }
     }

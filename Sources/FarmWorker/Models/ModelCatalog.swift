@@ -25,7 +25,9 @@ public struct ModelCatalog: Sendable, Equatable {
     /// is an error; an empty one is not (the worker will get no work, and status says why).
     public static func scan(directory: String) throws -> ModelCatalog {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
             throw ModelCatalogError(path: directory, reason: "not a directory")
         }
         let names: [String]
@@ -43,7 +45,9 @@ public struct ModelCatalog: Sendable, Equatable {
             if !folder.boolValue, ext == "ckpt" {
                 throw ModelCatalogError(
                     path: path,
-                    reason: "a pickle checkpoint (.ckpt), which sdfarm never loads (unpickling runs code): convert it to .safetensors or move it out of this folder")
+                    reason:
+                        "a pickle checkpoint (.ckpt), which sdfarm never loads (unpickling runs code): convert it to .safetensors or move it out of this folder"
+                )
             }
             guard folder.boolValue || ext == "safetensors" else { continue }
             let name = folder.boolValue ? entry : (entry as NSString).deletingPathExtension
@@ -56,9 +60,15 @@ public struct ModelCatalog: Sendable, Equatable {
             if let first = models.first(where: { $0.name == name }) {
                 // One model in two layouts (the repository ships models/sdfarm-shapes/ and
                 // models/sdfarm-shapes.safetensors): the first, in name order, is announced.
-                guard try first.sha256 == hash.sha256 || WeightsFingerprint(ofModelAt: first.path) == WeightsFingerprint(ofModelAt: path) else {
+                guard
+                    try first.sha256 == hash.sha256
+                        || WeightsFingerprint(ofModelAt: first.path) == WeightsFingerprint(ofModelAt: path)
+                else {
                     throw ModelCatalogError(
-                        path: path, reason: "a second model named \(name) with different weights from \(first.path): rename one of them")
+                        path: path,
+                        reason:
+                            "a second model named \(name) with different weights from \(first.path): rename one of them"
+                    )
                 }
                 continue
             }

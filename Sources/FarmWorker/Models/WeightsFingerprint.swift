@@ -19,7 +19,9 @@ struct WeightsFingerprint: Equatable, Sendable {
         if isDirectory.boolValue {
             let walker = FileManager.default.enumerator(atPath: path)
             while let relative = walker?.nextObject() as? String {
-                if relative.hasSuffix(".safetensors") { files.append((path as NSString).appendingPathComponent(relative)) }
+                if relative.hasSuffix(".safetensors") {
+                    files.append((path as NSString).appendingPathComponent(relative))
+                }
             }
         } else {
             files = [path]
@@ -31,15 +33,21 @@ struct WeightsFingerprint: Equatable, Sendable {
 
     private static func tensorDigests(_ path: String) throws -> [String] {
         let file = try SafetensorsFile(path: path)
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ModelCatalogError(path: path, reason: "cannot open the file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ModelCatalogError(path: path, reason: "cannot open the file")
+        }
         defer { try? handle.close() }
-        guard let prefix = try handle.read(upToCount: 8), prefix.count == 8 else { throw ModelCatalogError(path: path, reason: "truncated") }
+        guard let prefix = try handle.read(upToCount: 8), prefix.count == 8 else {
+            throw ModelCatalogError(path: path, reason: "truncated")
+        }
         let headerLength = prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         let dataStart = 8 + headerLength
         return try file.entries.values.map { entry in
             try handle.seek(toOffset: dataStart + UInt64(entry.begin))
             let bytes = try handle.read(upToCount: entry.end - entry.begin) ?? Data()
-            guard bytes.count == entry.end - entry.begin else { throw ModelCatalogError(path: path, reason: "truncated tensor \(entry.name)") }
+            guard bytes.count == entry.end - entry.begin else {
+                throw ModelCatalogError(path: path, reason: "truncated tensor \(entry.name)")
+            }
             let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
             return "\(entry.dtype.rawValue) \(entry.elementCount) \(digest)"
         }

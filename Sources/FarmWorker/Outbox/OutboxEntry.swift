@@ -11,7 +11,10 @@ public struct OutboxEntry: Sendable, Equatable, Codable {
     public var elapsed: Double
     public var batchSize: Int
 
-    public init(item: Int64, fence: Int64, job: Int64, pngSHA256: String, latentsSHA256: String, elapsed: Double, batchSize: Int) {
+    public init(
+        item: Int64, fence: Int64, job: Int64, pngSHA256: String, latentsSHA256: String, elapsed: Double,
+        batchSize: Int
+    ) {
         self.item = item
         self.fence = fence
         self.job = job

@@ -1,11 +1,11 @@
 import Crypto
-import Foundation
 import FarmFiles
+import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The worker's results on disk until the coordinator acknowledges them (Flamenco's upstream
@@ -116,7 +116,9 @@ public struct ResultOutbox: Sendable {
 
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw OutboxError(path: path, reason: "open: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw OutboxError(path: path, reason: "open: \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         do {
             try FileWriting.writeAll(fd, bytes)
@@ -127,7 +129,9 @@ public struct ResultOutbox: Sendable {
     }
 
     static func syncDirectory(_ path: String) throws {
-        do { try FileWriting.syncDirectory(path) } catch { throw OutboxError(path: path, reason: error.description) }
+        do { try FileWriting.syncDirectory(path) } catch {
+            throw OutboxError(path: path, reason: error.description)
+        }
     }
 }
 

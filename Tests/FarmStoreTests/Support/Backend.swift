@@ -13,7 +13,8 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         return url?.isEmpty == false ? url : nil
     }()
 
-    static let skipReason = "SDFARM_TEST_DATABASE_URL is unset: the PostgreSQL half of the job-store conformance suite is SKIPPED (run scripts/test, which starts PostgreSQL)"
+    static let skipReason =
+        "SDFARM_TEST_DATABASE_URL is unset: the PostgreSQL half of the job-store conformance suite is SKIPPED (run scripts/test, which starts PostgreSQL)"
 
     /// The arguments of every conformance test.
     static let all: [Backend] = {
@@ -40,7 +41,9 @@ final class TestDatabase: Sendable {
         let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         switch backend {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sdfarm-store-\(token)").path
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sdfarm-store-\(token)"
+            ).path
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             self.directory = directory
             name = directory + "/jobs.sqlite"
@@ -55,7 +58,8 @@ final class TestDatabase: Sendable {
         switch backend {
         case .sqlite: return try await SQLiteStore(path: name, policy: policy, maxConnections: maxConnections)
         case .postgres:
-            return try await PostgresStore(url: Backend.postgresURL!, schema: name, policy: policy, maxConnections: maxConnections)
+            return try await PostgresStore(
+                url: Backend.postgresURL!, schema: name, policy: policy, maxConnections: maxConnections)
         }
     }
 

@@ -6,7 +6,9 @@ import Testing
 /// A fixed clock origin: tests move time by adding seconds, never by sleeping.
 let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-func job(owner: String = "alice", priority: Int = 0, count: Int, key: String = "sd15-512-25-euler") -> JobSubmission {
+func job(owner: String = "alice", priority: Int = 0, count: Int, key: String = "sd15-512-25-euler")
+    -> JobSubmission
+{
     JobSubmission(
         owner: owner, priority: priority, settings: #"{"steps":25}"#,
         items: (0..<count).map { ItemSpec(prompt: "prompt \($0)", seed: UInt64($0), batchKey: key) })
@@ -15,13 +17,18 @@ func job(owner: String = "alice", priority: Int = 0, count: Int, key: String = "
 func job(owner: String = "alice", priority: Int = 0, keys: [String]) -> JobSubmission {
     JobSubmission(
         owner: owner, priority: priority,
-        items: keys.enumerated().map { ItemSpec(prompt: "prompt \($0.offset)", seed: UInt64($0.offset), batchKey: $0.element) })
+        items: keys.enumerated().map {
+            ItemSpec(prompt: "prompt \($0.offset)", seed: UInt64($0.offset), batchKey: $0.element)
+        })
 }
 
-let aResult = ItemResult(sha256: String(repeating: "ab", count: 32), size: 1234, location: "results/ab/abab.png")
+let aResult = ItemResult(
+    sha256: String(repeating: "ab", count: 32), size: 1234, location: "results/ab/abab.png")
 
 /// The job's stored counts must equal a tally of its items' states.
-func expectCountsConsistent(_ store: SQLJobStore, _ id: JobID, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+func expectCountsConsistent(
+    _ store: SQLJobStore, _ id: JobID, sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
     let record = try #require(try await store.job(id), sourceLocation: sourceLocation)
     let items = try await store.items(ItemFilter(job: id, limit: 10_000_000))
     var tally = JobProgress(total: items.count)

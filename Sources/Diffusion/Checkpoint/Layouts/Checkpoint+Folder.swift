@@ -21,13 +21,18 @@ extension Checkpoint {
             let config = try ConfigJSON(path: dir.appendingPathComponent("config.json").path)
             for candidate in weightFileNames[name]! {
                 let file = dir.appendingPathComponent(candidate).path
-                if FileManager.default.fileExists(atPath: file) { return (config, try SafetensorsFile(path: file)) }
+                if FileManager.default.fileExists(atPath: file) {
+                    return (config, try SafetensorsFile(path: file))
+                }
             }
             let others = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             if others.contains(where: { $0.hasSuffix(".bin") || $0.hasSuffix(".safetensors.index.json") }) {
-                throw CheckpointError(file: dir.path, "only PyTorch .bin or sharded weights found; sdfarm reads single .safetensors files")
+                throw CheckpointError(
+                    file: dir.path,
+                    "only PyTorch .bin or sharded weights found; sdfarm reads single .safetensors files")
             }
-            throw CheckpointError(file: dir.path, "no \(weightFileNames[name]!.joined(separator: " or ")) found")
+            throw CheckpointError(
+                file: dir.path, "no \(weightFileNames[name]!.joined(separator: " or ")) found")
         }
 
         let text = try component("text_encoder")
@@ -35,12 +40,15 @@ extension Checkpoint {
         let unet = try component("unet")
         return Checkpoint(
             path: path, layout: .diffusersFolder,
-            textEncoder: Component(config: try CLIPTextConfig(json: text.config), configOrigin: .file(text.config.path),
-                                   weights: WeightSource(file: text.file, renaming: OriginalLayout.textName)),
-            vae: Component(config: try AutoencoderKLConfig(json: vae.config), configOrigin: .file(vae.config.path),
-                           weights: WeightSource(file: vae.file)),
-            unet: Component(config: try UNetConfig(contentsOf: unet.config.path), configOrigin: .file(unet.config.path),
-                            weights: WeightSource(file: unet.file)),
+            textEncoder: Component(
+                config: try CLIPTextConfig(json: text.config), configOrigin: .file(text.config.path),
+                weights: WeightSource(file: text.file, renaming: OriginalLayout.textName)),
+            vae: Component(
+                config: try AutoencoderKLConfig(json: vae.config), configOrigin: .file(vae.config.path),
+                weights: WeightSource(file: vae.file)),
+            unet: Component(
+                config: try UNetConfig(contentsOf: unet.config.path), configOrigin: .file(unet.config.path),
+                weights: WeightSource(file: unet.file)),
             ignoredTensors: [])
     }
 }

@@ -18,7 +18,8 @@ enum OriginalLayout {
     ]
     static let vaeResnetRenames = [("nin_shortcut.", "conv_shortcut.")]
     static let vaeAttentionRenames = [
-        ("norm.", "group_norm."), ("q.", "to_q."), ("k.", "to_k."), ("v.", "to_v."), ("proj_out.", "to_out.0."),
+        ("norm.", "group_norm."), ("q.", "to_q."), ("k.", "to_k."), ("v.", "to_v."),
+        ("proj_out.", "to_out.0."),
     ]
 
     /// U-Net structure visible in original key names.
@@ -35,8 +36,9 @@ enum OriginalLayout {
             return Int(key.dropFirst(prefix.count).prefix { $0 != "." })
         }
         let inputIndices = Set(keys.compactMap { index(after: "input_blocks.", in: $0) })
-        let downsamples = Set(keys.filter { $0.hasPrefix("input_blocks.") && $0.contains(".0.op.") }
-            .compactMap { index(after: "input_blocks.", in: $0) })
+        let downsamples = Set(
+            keys.filter { $0.hasPrefix("input_blocks.") && $0.contains(".0.op.") }
+                .compactMap { index(after: "input_blocks.", in: $0) })
         guard let maxInput = inputIndices.max() else { return nil }
         let levels = downsamples.count + 1
         let blocks = maxInput + 1  // 1 (conv_in) + levels·L + (levels − 1) downsamplers
@@ -51,30 +53,42 @@ enum OriginalLayout {
     static func unetRules(_ s: UNetStructure) -> [PrefixRule] {
         let l = s.layersPerBlock
         var rules: [PrefixRule] = [
-            ("time_embed.0.", "time_embedding.linear_1.", .plain), ("time_embed.2.", "time_embedding.linear_2.", .plain),
-            ("input_blocks.0.0.", "conv_in.", .plain), ("out.0.", "conv_norm_out.", .plain), ("out.2.", "conv_out.", .plain),
-            ("middle_block.0.", "mid_block.resnets.0.", .resnet), ("middle_block.1.", "mid_block.attentions.0.", .plain),
+            ("time_embed.0.", "time_embedding.linear_1.", .plain),
+            ("time_embed.2.", "time_embedding.linear_2.", .plain),
+            ("input_blocks.0.0.", "conv_in.", .plain), ("out.0.", "conv_norm_out.", .plain),
+            ("out.2.", "conv_out.", .plain),
+            ("middle_block.0.", "mid_block.resnets.0.", .resnet),
+            ("middle_block.1.", "mid_block.attentions.0.", .plain),
             ("middle_block.2.", "mid_block.resnets.1.", .resnet),
         ]
         for i in 0..<s.levels {
             for j in 0..<l {
                 let block = (l + 1) * i + j + 1
                 rules.append(("input_blocks.\(block).0.", "down_blocks.\(i).resnets.\(j).", .resnet))
-                if s.downAttention[i] { rules.append(("input_blocks.\(block).1.", "down_blocks.\(i).attentions.\(j).", .plain)) }
+                if s.downAttention[i] {
+                    rules.append(("input_blocks.\(block).1.", "down_blocks.\(i).attentions.\(j).", .plain))
+                }
             }
             if i < s.levels - 1 {
-                rules.append(("input_blocks.\((l + 1) * (i + 1)).0.op.", "down_blocks.\(i).downsamplers.0.conv.", .plain))
+                rules.append(
+                    (
+                        "input_blocks.\((l + 1) * (i + 1)).0.op.", "down_blocks.\(i).downsamplers.0.conv.",
+                        .plain
+                    ))
             }
         }
         for i in 0..<s.levels {
             for j in 0...l {
                 let block = (l + 1) * i + j
                 rules.append(("output_blocks.\(block).0.", "up_blocks.\(i).resnets.\(j).", .resnet))
-                if s.upAttention[i] { rules.append(("output_blocks.\(block).1.", "up_blocks.\(i).attentions.\(j).", .plain)) }
+                if s.upAttention[i] {
+                    rules.append(("output_blocks.\(block).1.", "up_blocks.\(i).attentions.\(j).", .plain))
+                }
             }
             if i < s.levels - 1 {
                 let slot = s.upAttention[i] ? 2 : 1
-                rules.append(("output_blocks.\((l + 1) * i + l).\(slot).", "up_blocks.\(i).upsamplers.0.", .plain))
+                rules.append(
+                    ("output_blocks.\((l + 1) * i + l).\(slot).", "up_blocks.\(i).upsamplers.0.", .plain))
             }
         }
         return rules
@@ -91,7 +105,8 @@ enum OriginalLayout {
 
     static func vaeRules(levels n: Int, layersPerBlock l: Int) -> [PrefixRule] {
         var rules: [PrefixRule] = [
-            ("encoder.norm_out.", "encoder.conv_norm_out.", .plain), ("decoder.norm_out.", "decoder.conv_norm_out.", .plain),
+            ("encoder.norm_out.", "encoder.conv_norm_out.", .plain),
+            ("decoder.norm_out.", "decoder.conv_norm_out.", .plain),
         ]
         for part in ["encoder", "decoder"] {
             rules += [
@@ -101,10 +116,27 @@ enum OriginalLayout {
             ]
         }
         for i in 0..<n {
-            for j in 0..<l { rules.append(("encoder.down.\(i).block.\(j).", "encoder.down_blocks.\(i).resnets.\(j).", .vaeResnet)) }
-            rules.append(("encoder.down.\(i).downsample.conv.", "encoder.down_blocks.\(i).downsamplers.0.conv.", .plain))
-            for j in 0...l { rules.append(("decoder.up.\(n - 1 - i).block.\(j).", "decoder.up_blocks.\(i).resnets.\(j).", .vaeResnet)) }
-            rules.append(("decoder.up.\(n - 1 - i).upsample.conv.", "decoder.up_blocks.\(i).upsamplers.0.conv.", .plain))
+            for j in 0..<l {
+                rules.append(
+                    ("encoder.down.\(i).block.\(j).", "encoder.down_blocks.\(i).resnets.\(j).", .vaeResnet))
+            }
+            rules.append(
+                (
+                    "encoder.down.\(i).downsample.conv.", "encoder.down_blocks.\(i).downsamplers.0.conv.",
+                    .plain
+                ))
+            for j in 0...l {
+                rules.append(
+                    (
+                        "decoder.up.\(n - 1 - i).block.\(j).", "decoder.up_blocks.\(i).resnets.\(j).",
+                        .vaeResnet
+                    ))
+            }
+            rules.append(
+                (
+                    "decoder.up.\(n - 1 - i).upsample.conv.", "decoder.up_blocks.\(i).upsamplers.0.conv.",
+                    .plain
+                ))
         }
         return rules
     }

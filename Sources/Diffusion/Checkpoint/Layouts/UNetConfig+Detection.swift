@@ -7,9 +7,13 @@ extension UNetConfig {
     public init(detectingFrom w: WeightSource) throws {
         self.init()
         var channels: [Int] = []
-        while let s = w.info("down_blocks.\(channels.count).resnets.0.conv1.weight")?.shape { channels.append(s[0]) }
-        guard !channels.isEmpty, let convIn = w.info("conv_in.weight")?.shape, let convOut = w.info("conv_out.weight")?.shape,
-              convIn.count == 4, convOut.count == 4 else {
+        while let s = w.info("down_blocks.\(channels.count).resnets.0.conv1.weight")?.shape {
+            channels.append(s[0])
+        }
+        guard !channels.isEmpty, let convIn = w.info("conv_in.weight")?.shape,
+            let convOut = w.info("conv_out.weight")?.shape,
+            convIn.count == 4, convOut.count == 4
+        else {
             throw CheckpointError(file: w.origin, "no U-Net (conv_in, down_blocks.0.resnets.0) found")
         }
         let levels = channels.count
@@ -20,9 +24,15 @@ extension UNetConfig {
         }
         blockOutChannels = channels
         normNumGroups = largestCommonGroupCount(channels)
-        layersPerBlock = (0..<levels).map { level in count { "down_blocks.\(level).resnets.\($0).conv1.weight" } }
-        downBlockTypes = (0..<levels).map { w.contains("down_blocks.\($0).attentions.0.norm.weight") ? .crossAttention : .plain }
-        upBlockTypes = (0..<levels).map { w.contains("up_blocks.\($0).attentions.0.norm.weight") ? .crossAttention : .plain }
+        layersPerBlock = (0..<levels).map { level in
+            count { "down_blocks.\(level).resnets.\($0).conv1.weight" }
+        }
+        downBlockTypes = (0..<levels).map {
+            w.contains("down_blocks.\($0).attentions.0.norm.weight") ? .crossAttention : .plain
+        }
+        upBlockTypes = (0..<levels).map {
+            w.contains("up_blocks.\($0).attentions.0.norm.weight") ? .crossAttention : .plain
+        }
         inChannels = convIn[1]
         outChannels = convOut[0]
         convInKernel = convIn[2]
@@ -35,12 +45,15 @@ extension UNetConfig {
         let (down, up) = (downBlockTypes, upBlockTypes)
         func attentionPrefix(_ level: Int) -> String? {
             if down[level] == .crossAttention { return "down_blocks.\(level).attentions.0." }
-            if up[levels - 1 - level] == .crossAttention { return "up_blocks.\(levels - 1 - level).attentions.0." }
+            if up[levels - 1 - level] == .crossAttention {
+                return "up_blocks.\(levels - 1 - level).attentions.0."
+            }
             return level == levels - 1 ? "mid_block.attentions.0." : nil
         }
         guard let any = (0..<levels).compactMap(attentionPrefix).first,
-              let toK = w.info(any + "transformer_blocks.0.attn2.to_k.weight")?.shape, toK.count == 2,
-              let projIn = w.info(any + "proj_in.weight")?.shape else {
+            let toK = w.info(any + "transformer_blocks.0.attn2.to_k.weight")?.shape, toK.count == 2,
+            let projIn = w.info(any + "proj_in.weight")?.shape
+        else {
             throw CheckpointError(file: w.origin, "no U-Net cross-attention found")
         }
         let context = toK[1]

@@ -7,23 +7,39 @@ public struct ReferenceBackend: Backend {
     public init() {}
     public var name: String { "reference" }
 
-    public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Padding2D) -> Tensor {
+    public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Padding2D) -> Tensor
+    {
         let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
         precondition(weight.shape[1] == cin, "conv2d: weight \(weight.shape) for input \(x.shape)")
-        let oh = convOutputSize(h, kernel: kh, stride: stride, padBefore: padding.top, padAfter: padding.bottom)
-        let ow = convOutputSize(w, kernel: kw, stride: stride, padBefore: padding.left, padAfter: padding.right)
+        let oh = convOutputSize(
+            h, kernel: kh, stride: stride, padBefore: padding.top, padAfter: padding.bottom)
+        let ow = convOutputSize(
+            w, kernel: kw, stride: stride, padBefore: padding.left, padAfter: padding.right)
         let xs = x.scalars, ws = weight.scalars, bs = bias?.scalars
         var out = [Float](repeating: 0, count: n * cout * oh * ow)
-        for b in 0..<n { for o in 0..<cout { for oy in 0..<oh { for ox in 0..<ow {
-            var sum = Double(bs?[o] ?? 0)
-            for c in 0..<cin { for i in 0..<kh { for j in 0..<kw {
-                let iy = oy * stride - padding.top + i, ix = ox * stride - padding.left + j
-                if iy < 0 || iy >= h || ix < 0 || ix >= w { continue }
-                sum += Double(xs[((b * cin + c) * h + iy) * w + ix]) * Double(ws[((o * cin + c) * kh + i) * kw + j])
-            } } }
-            out[((b * cout + o) * oh + oy) * ow + ox] = Float(sum)
-        } } } }
+        for b in 0..<n {
+            for o in 0..<cout {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        var sum = Double(bs?[o] ?? 0)
+                        for c in 0..<cin {
+                            for i in 0..<kh {
+                                for j in 0..<kw {
+                                    let iy = oy * stride - padding.top + i,
+                                        ix = ox * stride - padding.left + j
+                                    if iy < 0 || iy >= h || ix < 0 || ix >= w { continue }
+                                    sum +=
+                                        Double(xs[((b * cin + c) * h + iy) * w + ix])
+                                        * Double(ws[((o * cin + c) * kh + i) * kw + j])
+                                }
+                            }
+                        }
+                        out[((b * cout + o) * oh + oy) * ow + ox] = Float(sum)
+                    }
+                }
+            }
+        }
         return Tensor(shape: [n, cout, oh, ow], values: out)
     }
 
@@ -33,36 +49,42 @@ public struct ReferenceBackend: Backend {
         let rows = x.count / inF
         let xs = x.scalars, ws = weight.scalars, bs = bias?.scalars
         var out = [Float](repeating: 0, count: rows * outF)
-        for r in 0..<rows { for o in 0..<outF {
-            var sum = Double(bs?[o] ?? 0)
-            for i in 0..<inF { sum += Double(xs[r * inF + i]) * Double(ws[o * inF + i]) }
-            out[r * outF + o] = Float(sum)
-        } }
+        for r in 0..<rows {
+            for o in 0..<outF {
+                var sum = Double(bs?[o] ?? 0)
+                for i in 0..<inF { sum += Double(xs[r * inF + i]) * Double(ws[o * inF + i]) }
+                out[r * outF + o] = Float(sum)
+            }
+        }
         return Tensor(shape: Array(x.shape.dropLast()) + [outF], values: out)
     }
 
-    public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor, bias: Tensor, epsilon: Float, silu: Bool) -> Tensor {
+    public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor, bias: Tensor, epsilon: Float, silu: Bool)
+        -> Tensor
+    {
         let n = x.shape[0], c = x.shape[1]
         let spatial = x.count / (n * c)
         let perGroup = c / groups
         var out = x.scalars
         let ws = weight.scalars, bs = bias.scalars
-        for b in 0..<n { for g in 0..<groups {
-            let start = (b * c + g * perGroup) * spatial, len = perGroup * spatial
-            var mean = 0.0
-            for i in 0..<len { mean += Double(out[start + i]) }
-            mean /= Double(len)
-            var variance = 0.0
-            for i in 0..<len { let d = Double(out[start + i]) - mean; variance += d * d }
-            variance /= Double(len)
-            let inv = 1 / (variance + Double(epsilon)).squareRoot()
-            for i in 0..<len {
-                let ch = g * perGroup + i / spatial
-                var y = Float((Double(out[start + i]) - mean) * inv) * ws[ch] + bs[ch]
-                if silu { y = y / (1 + Foundation.exp(-y)) }
-                out[start + i] = y
+        for b in 0..<n {
+            for g in 0..<groups {
+                let start = (b * c + g * perGroup) * spatial, len = perGroup * spatial
+                var mean = 0.0
+                for i in 0..<len { mean += Double(out[start + i]) }
+                mean /= Double(len)
+                var variance = 0.0
+                for i in 0..<len { let d = Double(out[start + i]) - mean; variance += d * d }
+                variance /= Double(len)
+                let inv = 1 / (variance + Double(epsilon)).squareRoot()
+                for i in 0..<len {
+                    let ch = g * perGroup + i / spatial
+                    var y = Float((Double(out[start + i]) - mean) * inv) * ws[ch] + bs[ch]
+                    if silu { y = y / (1 + Foundation.exp(-y)) }
+                    out[start + i] = y
+                }
             }
-        } }
+        }
         return Tensor(shape: x.shape, values: out)
     }
 
@@ -79,7 +101,9 @@ public struct ReferenceBackend: Backend {
             for i in 0..<width { let d = Double(out[start + i]) - mean; variance += d * d }
             variance /= Double(width)
             let inv = 1 / (variance + Double(epsilon)).squareRoot()
-            for i in 0..<width { out[start + i] = Float((Double(out[start + i]) - mean) * inv) * ws[i] + bs[i] }
+            for i in 0..<width {
+                out[start + i] = Float((Double(out[start + i]) - mean) * inv) * ws[i] + bs[i]
+            }
         }
         return Tensor(shape: x.shape, values: out)
     }
@@ -100,9 +124,11 @@ public struct ReferenceBackend: Backend {
         let width = x.shape.last! / 2
         let xs = x.scalars
         var out = [Float](repeating: 0, count: x.count / 2)
-        for r in 0..<(x.count / (2 * width)) { for i in 0..<width {
-            out[r * width + i] = xs[r * 2 * width + i] * Self.apply(.gelu, xs[r * 2 * width + width + i])
-        } }
+        for r in 0..<(x.count / (2 * width)) {
+            for i in 0..<width {
+                out[r * width + i] = xs[r * 2 * width + i] * Self.apply(.gelu, xs[r * 2 * width + width + i])
+            }
+        }
         return Tensor(shape: Array(x.shape.dropLast()) + [width], values: out)
     }
 
@@ -125,22 +151,30 @@ public struct ReferenceBackend: Backend {
         let q = query.scalars, k = key.scalars, v = value.scalars
         let scale = 1 / Double(d).squareRoot()
         var out = [Float](repeating: 0, count: n * lq * c)
-        for b in 0..<n { for h in 0..<heads { for i in 0..<lq {
-            var scores = [Double](repeating: -.infinity, count: lk)
-            for j in 0..<lk where !(causal && j > i) {
-                var s = 0.0
-                for e in 0..<d { s += Double(q[(b * lq + i) * c + h * d + e]) * Double(k[(b * lk + j) * c + h * d + e]) }
-                scores[j] = s * scale
+        for b in 0..<n {
+            for h in 0..<heads {
+                for i in 0..<lq {
+                    var scores = [Double](repeating: -.infinity, count: lk)
+                    for j in 0..<lk where !(causal && j > i) {
+                        var s = 0.0
+                        for e in 0..<d {
+                            s +=
+                                Double(q[(b * lq + i) * c + h * d + e])
+                                * Double(k[(b * lk + j) * c + h * d + e])
+                        }
+                        scores[j] = s * scale
+                    }
+                    let m = scores.max()!
+                    let weights = scores.map { Foundation.exp($0 - m) }
+                    let total = weights.reduce(0, +)
+                    for e in 0..<d {
+                        var acc = 0.0
+                        for j in 0..<lk { acc += weights[j] * Double(v[(b * lk + j) * c + h * d + e]) }
+                        out[(b * lq + i) * c + h * d + e] = Float(acc / total)
+                    }
+                }
             }
-            let m = scores.max()!
-            let weights = scores.map { Foundation.exp($0 - m) }
-            let total = weights.reduce(0, +)
-            for e in 0..<d {
-                var acc = 0.0
-                for j in 0..<lk { acc += weights[j] * Double(v[(b * lk + j) * c + h * d + e]) }
-                out[(b * lq + i) * c + h * d + e] = Float(acc / total)
-            }
-        } } }
+        }
         return Tensor(shape: [n, lq, c], values: out)
     }
 
@@ -148,10 +182,14 @@ public struct ReferenceBackend: Backend {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let xs = x.scalars
         var out = [Float](repeating: 0, count: n * c * height * width)
-        for p in 0..<(n * c) { for y in 0..<height { for xx in 0..<width {
-            let sy = min(y * h / height, h - 1), sx = min(xx * w / width, w - 1)
-            out[(p * height + y) * width + xx] = xs[(p * h + sy) * w + sx]
-        } } }
+        for p in 0..<(n * c) {
+            for y in 0..<height {
+                for xx in 0..<width {
+                    let sy = min(y * h / height, h - 1), sx = min(xx * w / width, w - 1)
+                    out[(p * height + y) * width + xx] = xs[(p * h + sy) * w + sx]
+                }
+            }
+        }
         return Tensor(shape: [n, c, height, width], values: out)
     }
 
@@ -190,9 +228,13 @@ public struct ReferenceBackend: Backend {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let xs = x.scalars
         var out = [Float](repeating: 0, count: x.count)
-        for b in 0..<n { for ch in 0..<c { for s in 0..<(h * w) {
-            out[(b * h * w + s) * c + ch] = xs[(b * c + ch) * h * w + s]
-        } } }
+        for b in 0..<n {
+            for ch in 0..<c {
+                for s in 0..<(h * w) {
+                    out[(b * h * w + s) * c + ch] = xs[(b * c + ch) * h * w + s]
+                }
+            }
+        }
         return Tensor(shape: [n, h * w, c], values: out)
     }
 
@@ -201,9 +243,13 @@ public struct ReferenceBackend: Backend {
         precondition(l == height * width, "tokensToImage: \(l) tokens for \(height)×\(width)")
         let xs = x.scalars
         var out = [Float](repeating: 0, count: x.count)
-        for b in 0..<n { for ch in 0..<c { for s in 0..<l {
-            out[(b * c + ch) * l + s] = xs[(b * l + s) * c + ch]
-        } } }
+        for b in 0..<n {
+            for ch in 0..<c {
+                for s in 0..<l {
+                    out[(b * c + ch) * l + s] = xs[(b * l + s) * c + ch]
+                }
+            }
+        }
         return Tensor(shape: [n, c, height, width], values: out)
     }
 

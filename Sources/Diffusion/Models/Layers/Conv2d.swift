@@ -5,11 +5,15 @@ public struct Conv2d: Sendable {
     public let stride: Int
     public let padding: Padding2D
 
-    public init(_ loader: WeightLoader, _ name: String, in inChannels: Int, out outChannels: Int,
-                kernel: Int, stride: Int = 1, padding: Padding2D = Padding2D(0), bias: Bool = true) throws {
+    public init(
+        _ loader: WeightLoader, _ name: String, in inChannels: Int, out outChannels: Int,
+        kernel: Int, stride: Int = 1, padding: Padding2D = Padding2D(0), bias: Bool = true
+    ) throws {
         (weight, self.bias) = try loader.scope(name) {
-            (try loader.tensor("weight", shape: [outChannels, inChannels, kernel, kernel]),
-             bias ? try loader.tensor("bias", shape: [outChannels]) : nil)
+            (
+                try loader.tensor("weight", shape: [outChannels, inChannels, kernel, kernel]),
+                bias ? try loader.tensor("bias", shape: [outChannels]) : nil
+            )
         }
         self.stride = stride
         self.padding = padding

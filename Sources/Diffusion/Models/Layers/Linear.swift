@@ -3,10 +3,14 @@ public struct Linear: Sendable {
     public let weight: Tensor
     public let bias: Tensor?
 
-    public init(_ loader: WeightLoader, _ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true) throws {
+    public init(
+        _ loader: WeightLoader, _ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool = true
+    ) throws {
         (weight, self.bias) = try loader.scope(name) {
-            (try loader.tensor("weight", shape: [outFeatures, inFeatures]),
-             bias ? try loader.tensor("bias", shape: [outFeatures]) : nil)
+            (
+                try loader.tensor("weight", shape: [outFeatures, inFeatures]),
+                bias ? try loader.tensor("bias", shape: [outFeatures]) : nil
+            )
         }
     }
 

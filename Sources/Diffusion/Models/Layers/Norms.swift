@@ -7,8 +7,9 @@ public struct GroupNorm: Sendable {
 
     public init(_ loader: WeightLoader, _ name: String, groups: Int, channels: Int, epsilon: Float) throws {
         guard groups > 0, channels % groups == 0 else {
-            throw CheckpointError(file: loader.source.origin, tensor: loader.prefix + name,
-                                  "\(channels) channels cannot be split into \(groups) groups")
+            throw CheckpointError(
+                file: loader.source.origin, tensor: loader.prefix + name,
+                "\(channels) channels cannot be split into \(groups) groups")
         }
         (weight, bias) = try loader.scope(name) {
             (try loader.tensor("weight", shape: [channels]), try loader.tensor("bias", shape: [channels]))

@@ -2,13 +2,17 @@ extension UNet2DConditionModel {
     /// A model of `config` with seeded random weights, for benchmarks (no checkpoint needed):
     /// matrices and kernels uniform with variance 1/fan-in, norm weights 1, biases small, so
     /// activations stay in a normal range (no overflow or denormals to skew the timing).
-    public static func randomlyInitialized(config: UNetConfig, seed: UInt64 = 0) throws -> UNet2DConditionModel {
+    public static func randomlyInitialized(config: UNetConfig, seed: UInt64 = 0) throws
+        -> UNet2DConditionModel
+    {
         var counter: UInt64 = 0
-        return try UNet2DConditionModel(config: config, source: "random weights (seed \(seed))") { key, shape in
+        return try UNet2DConditionModel(config: config, source: "random weights (seed \(seed))") {
+            key, shape in
             counter += 1
             var tensor = Tensor(uninitialized: shape)
             let isNormWeight = shape.count == 1 && key.hasSuffix("weight")
-            let bound: Float = shape.count == 1 ? 0.01 : (3 / Float(shape.dropFirst().reduce(1, *))).squareRoot()
+            let bound: Float =
+                shape.count == 1 ? 0.01 : (3 / Float(shape.dropFirst().reduce(1, *))).squareRoot()
             let stream = seed &* 0x9E37_79B9_7F4A_7C15 &+ counter
             tensor.withUnsafeMutableBufferPointer { out in
                 if isNormWeight {

@@ -33,9 +33,11 @@ public struct UNet2DConditionModel: Sendable {
     public init(config: UNetConfig, loader: WeightLoader) throws {
         let source = loader.source.origin
         try config.validate(source: source)
-        try self.init(validated: config, UNetParameters(source: source, isAudit: loader.mode == .audit) { key, shape in
-            try loader.tensor(key, shape: shape)
-        })
+        try self.init(
+            validated: config,
+            UNetParameters(source: source, isAudit: loader.mode == .audit) { key, shape in
+                try loader.tensor(key, shape: shape)
+            })
     }
 
     /// Loads every tensor of `weights` (a checkpoint's U-Net under diffusers names, from either
@@ -48,7 +50,10 @@ public struct UNet2DConditionModel: Sendable {
 
     /// Builds the model with parameters made by `parameter(key, shape)` for the shape the
     /// configuration implies (random weights for benchmarks).
-    init(config: UNetConfig, source: String, makingParameters parameter: @escaping (String, [Int]) throws -> Tensor) throws {
+    init(
+        config: UNetConfig, source: String,
+        makingParameters parameter: @escaping (String, [Int]) throws -> Tensor
+    ) throws {
         try config.validate(source: source)
         try self.init(validated: config, UNetParameters(source: source, lookup: parameter))
     }
@@ -60,17 +65,23 @@ public struct UNet2DConditionModel: Sendable {
         let groups = config.normNumGroups
         let epsilon = config.normEpsilon
         let timeDim = config.timeEmbedDim
-        func resnet(_ q: UNetParameters, in cin: Int, out cout: Int, scale: Float = 1) throws -> UNetResnetBlock {
-            try UNetResnetBlock(q, in: cin, out: cout, timeDim: timeDim, groups: groups, epsilon: epsilon, outputScaleFactor: scale)
+        func resnet(_ q: UNetParameters, in cin: Int, out cout: Int, scale: Float = 1) throws
+            -> UNetResnetBlock
+        {
+            try UNetResnetBlock(
+                q, in: cin, out: cout, timeDim: timeDim, groups: groups, epsilon: epsilon,
+                outputScaleFactor: scale)
         }
         func transformer(_ q: UNetParameters, level: Int) throws -> UNetTransformer2D {
-            try UNetTransformer2D(q, channels: channels[level], heads: config.attentionHeads[level],
-                                   contextDim: config.crossAttentionDim[level], layers: config.transformerLayersPerBlock[level],
-                                   groups: groups, linearProjection: config.useLinearProjection)
+            try UNetTransformer2D(
+                q, channels: channels[level], heads: config.attentionHeads[level],
+                contextDim: config.crossAttentionDim[level], layers: config.transformerLayersPerBlock[level],
+                groups: groups, linearProjection: config.useLinearProjection)
         }
 
         timeEmbedding = try UNetTimeEmbedding(p.scoped("time_embedding"), in: channels[0], dim: timeDim)
-        convIn = try UNetConv2D(p, "conv_in", in: config.inChannels, out: channels[0], kernel: config.convInKernel)
+        convIn = try UNetConv2D(
+            p, "conv_in", in: config.inChannels, out: channels[0], kernel: config.convInKernel)
 
         // Down levels; `skipChannels` follows the skip stack so the up levels can be checked
         // against it.
@@ -95,15 +106,22 @@ public struct UNet2DConditionModel: Sendable {
                 downsampler = try UNetDownsample(q.scoped("downsamplers.0"), channels: output)
                 skipChannels.append(output)
             }
-            downBlocks.append(UNetDownBlock(resnets: resnets, attentions: attentions, downsampler: downsampler))
+            downBlocks.append(
+                UNetDownBlock(resnets: resnets, attentions: attentions, downsampler: downsampler))
         }
         self.downBlocks = downBlocks
 
         let bottom = levels - 1
         let mq = p.scoped("mid_block")
         midBlock = UNetMidBlock(
-            resnets: [try resnet(mq.scoped("resnets.0"), in: channels[bottom], out: channels[bottom], scale: config.midBlockScaleFactor),
-                      try resnet(mq.scoped("resnets.1"), in: channels[bottom], out: channels[bottom], scale: config.midBlockScaleFactor)],
+            resnets: [
+                try resnet(
+                    mq.scoped("resnets.0"), in: channels[bottom], out: channels[bottom],
+                    scale: config.midBlockScaleFactor),
+                try resnet(
+                    mq.scoped("resnets.1"), in: channels[bottom], out: channels[bottom],
+                    scale: config.midBlockScaleFactor),
+            ],
             attentions: [try transformer(mq.scoped("attentions.0"), level: bottom)])
 
         // Up levels, in reversed level order, as diffusers numbers them.
@@ -121,21 +139,32 @@ public struct UNet2DConditionModel: Sendable {
             for j in 0..<layers {
                 let skip = j == layers - 1 ? input : output
                 guard skipChannels.popLast() == skip else {
-                    throw UNetError(p.source, "layers_per_block \(config.layersPerBlock) does not give matching skip connections on up level \(i)")
+                    throw UNetError(
+                        p.source,
+                        "layers_per_block \(config.layersPerBlock) does not give matching skip connections on up level \(i)"
+                    )
                 }
-                resnets.append(try resnet(q.scoped("resnets.\(j)"), in: (j == 0 ? previous : output) + skip, out: output))
+                resnets.append(
+                    try resnet(q.scoped("resnets.\(j)"), in: (j == 0 ? previous : output) + skip, out: output)
+                )
                 if config.upBlockTypes[i] == .crossAttention {
                     attentions.append(try transformer(q.scoped("attentions.\(j)"), level: level))
                 }
             }
-            let upsampler = i < levels - 1 ? try UNetUpsample(q.scoped("upsamplers.0"), channels: output) : nil
+            let upsampler =
+                i < levels - 1 ? try UNetUpsample(q.scoped("upsamplers.0"), channels: output) : nil
             upBlocks.append(UNetUpBlock(resnets: resnets, attentions: attentions, upsampler: upsampler))
         }
         guard skipChannels.isEmpty else {
-            throw UNetError(p.source, "layers_per_block \(config.layersPerBlock) leaves \(skipChannels.count) skip connections unused")
+            throw UNetError(
+                p.source,
+                "layers_per_block \(config.layersPerBlock) leaves \(skipChannels.count) skip connections unused"
+            )
         }
         self.upBlocks = upBlocks
-        convNormOut = try UNetGroupNorm(p, "conv_norm_out", groups: groups, channels: channels[0], epsilon: epsilon)
-        convOut = try UNetConv2D(p, "conv_out", in: channels[0], out: config.outChannels, kernel: config.convOutKernel)
+        convNormOut = try UNetGroupNorm(
+            p, "conv_norm_out", groups: groups, channels: channels[0], epsilon: epsilon)
+        convOut = try UNetConv2D(
+            p, "conv_out", in: channels[0], out: config.outChannels, kernel: config.convOutKernel)
     }
 }

@@ -11,8 +11,10 @@ struct UNetDownBlock {
 
     /// x: [N, Cin, H, W] → [N, Cout, ⌈H/2⌉, ⌈W/2⌉] (H, W on the last level); skips grow by
     /// layers (+1 with the down-sampler).
-    func callAsFunction(_ x: Tensor, timeActivated: Tensor, context: Tensor, skips: inout [Tensor],
-                        _ backend: any Backend) -> Tensor {
+    func callAsFunction(
+        _ x: Tensor, timeActivated: Tensor, context: Tensor, skips: inout [Tensor],
+        _ backend: any Backend
+    ) -> Tensor {
         var h = x
         for (i, resnet) in resnets.enumerated() {
             h = resnet(h, timeActivated: timeActivated, backend)
@@ -34,7 +36,8 @@ struct UNetMidBlock {
     let attentions: [UNetTransformer2D]
 
     /// x: [N, C, h, w] → [N, C, h, w]
-    func callAsFunction(_ x: Tensor, timeActivated: Tensor, context: Tensor, _ backend: any Backend) -> Tensor {
+    func callAsFunction(_ x: Tensor, timeActivated: Tensor, context: Tensor, _ backend: any Backend) -> Tensor
+    {
         var h = resnets[0](x, timeActivated: timeActivated, backend)
         for (attention, resnet) in zip(attentions, resnets.dropFirst()) {
             h = attention(h, context: context, backend)
@@ -54,8 +57,10 @@ struct UNetUpBlock {
 
     /// x: [N, Cprev, h, w] → [N, Cout, size] (size: 2h × 2w unless forwarded; h × w on the
     /// last level); consumes resnets.count skips from the end of `skips`.
-    func callAsFunction(_ x: Tensor, timeActivated: Tensor, context: Tensor, skips: inout [Tensor],
-                        upsampleSize: (height: Int, width: Int)?, _ backend: any Backend) -> Tensor {
+    func callAsFunction(
+        _ x: Tensor, timeActivated: Tensor, context: Tensor, skips: inout [Tensor],
+        upsampleSize: (height: Int, width: Int)?, _ backend: any Backend
+    ) -> Tensor {
         var h = x
         for (i, resnet) in resnets.enumerated() {
             let skip = skips.removeLast()

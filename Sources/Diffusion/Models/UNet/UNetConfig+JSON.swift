@@ -22,7 +22,9 @@ extension UNetConfig {
         freqShift = try reader.int("freq_shift") ?? freqShift
         if let names = try reader.stringList("down_block_types") {
             downBlockTypes = try names.map {
-                guard let kind = DownBlockKind(rawValue: $0) else { throw fail("down block type \($0) is not supported (CrossAttnDownBlock2D, DownBlock2D)") }
+                guard let kind = DownBlockKind(rawValue: $0) else {
+                    throw fail("down block type \($0) is not supported (CrossAttnDownBlock2D, DownBlock2D)")
+                }
                 return kind
             }
         } else if levels != 4 {
@@ -30,21 +32,32 @@ extension UNetConfig {
         }
         if let names = try reader.stringList("up_block_types") {
             upBlockTypes = try names.map {
-                guard let kind = UpBlockKind(rawValue: $0) else { throw fail("up block type \($0) is not supported (CrossAttnUpBlock2D, UpBlock2D)") }
+                guard let kind = UpBlockKind(rawValue: $0) else {
+                    throw fail("up block type \($0) is not supported (CrossAttnUpBlock2D, UpBlock2D)")
+                }
                 return kind
             }
         } else if levels != 4 {
             throw fail("up_block_types is missing and the default has 4 levels, not \(levels)")
         }
-        layersPerBlock = try reader.intOrList("layers_per_block", levels: levels) ?? Array(repeating: 2, count: levels)
-        crossAttentionDim = try reader.intOrList("cross_attention_dim", levels: levels) ?? Array(repeating: 1280, count: levels)
-        transformerLayersPerBlock = try reader.intOrList("transformer_layers_per_block", levels: levels) ?? Array(repeating: 1, count: levels)
+        layersPerBlock =
+            try reader.intOrList("layers_per_block", levels: levels) ?? Array(repeating: 2, count: levels)
+        crossAttentionDim =
+            try reader.intOrList("cross_attention_dim", levels: levels)
+            ?? Array(repeating: 1280, count: levels)
+        transformerLayersPerBlock =
+            try reader.intOrList("transformer_layers_per_block", levels: levels)
+            ?? Array(repeating: 1, count: levels)
         // diffusers: num_attention_heads = num_attention_heads or attention_head_dim.
-        attentionHeads = try reader.intOrList("num_attention_heads", levels: levels)
+        attentionHeads =
+            try reader.intOrList("num_attention_heads", levels: levels)
             ?? reader.intOrList("attention_head_dim", levels: levels) ?? Array(repeating: 8, count: levels)
         midBlockScaleFactor = try reader.float("mid_block_scale_factor") ?? midBlockScaleFactor
-        if let groups = try reader.int("norm_num_groups") { normNumGroups = groups }
-        else if reader.isNull("norm_num_groups") { throw fail("norm_num_groups null (no normalisation) is not supported") }
+        if let groups = try reader.int("norm_num_groups") {
+            normNumGroups = groups
+        } else if reader.isNull("norm_num_groups") {
+            throw fail("norm_num_groups null (no normalisation) is not supported")
+        }
         normEpsilon = try reader.float("norm_eps") ?? normEpsilon
         useLinearProjection = try reader.bool("use_linear_projection") ?? useLinearProjection
         convInKernel = try reader.int("conv_in_kernel") ?? convInKernel
@@ -63,10 +76,12 @@ extension UNetConfig {
         try reader.requireDefault("class_embeddings_concat", false)
         try reader.requireFalseOrNull("only_cross_attention")
         try reader.requireFalseOrNull("mid_block_only_cross_attention")
-        for key in ["class_embed_type", "addition_embed_type", "num_class_embeds", "encoder_hid_dim",
-                    "encoder_hid_dim_type", "time_cond_proj_dim", "time_embedding_act_fn", "timestep_post_act",
-                    "cross_attention_norm", "projection_class_embeddings_input_dim",
-                    "reverse_transformer_layers_per_block"] {
+        for key in [
+            "class_embed_type", "addition_embed_type", "num_class_embeds", "encoder_hid_dim",
+            "encoder_hid_dim_type", "time_cond_proj_dim", "time_embedding_act_fn", "timestep_post_act",
+            "cross_attention_norm", "projection_class_embeddings_input_dim",
+            "reverse_transformer_layers_per_block",
+        ] {
             try reader.requireNull(key)
         }
         try validate(source: source)
@@ -84,16 +99,24 @@ extension UNetConfig {
 
 /// A JSON value as a config file holds it (booleans kept apart from numbers).
 enum ConfigJSONValue: Decodable {
-    case null, bool(Bool), number(Double), string(String), array([ConfigJSONValue]), object([String: ConfigJSONValue])
+    case null, bool(Bool), number(Double), string(String), array([ConfigJSONValue]), object(
+        [String: ConfigJSONValue])
 
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([ConfigJSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: ConfigJSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([ConfigJSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: ConfigJSONValue].self))
+        }
     }
 
     var text: String {
@@ -123,7 +146,9 @@ struct JSONConfigReader {
         self.object = object
     }
 
-    private func fail(_ key: String, _ message: String) -> UNetError { UNetError(source, "\(key): \(message)") }
+    private func fail(_ key: String, _ message: String) -> UNetError {
+        UNetError(source, "\(key): \(message)")
+    }
 
     func has(_ key: String) -> Bool { value(key) != nil }
     func isNull(_ key: String) -> Bool { if case .null = object[key] { return true } else { return false } }
@@ -135,7 +160,9 @@ struct JSONConfigReader {
     }
 
     private func integer(_ v: ConfigJSONValue, _ key: String) throws -> Int {
-        guard case .number(let n) = v, let i = Int(exactly: n) else { throw fail(key, "expected an integer, found \(v.text)") }
+        guard case .number(let n) = v, let i = Int(exactly: n) else {
+            throw fail(key, "expected an integer, found \(v.text)")
+        }
         return i
     }
 
@@ -164,7 +191,9 @@ struct JSONConfigReader {
 
     func intList(_ key: String) throws -> [Int]? {
         guard let v = value(key) else { return nil }
-        guard case .array(let list) = v else { throw fail(key, "expected a list of integers, found \(v.text)") }
+        guard case .array(let list) = v else {
+            throw fail(key, "expected a list of integers, found \(v.text)")
+        }
         return try list.map { try integer($0, key) }
     }
 
@@ -172,7 +201,9 @@ struct JSONConfigReader {
         guard let v = value(key) else { return nil }
         guard case .array(let list) = v else { throw fail(key, "expected a list of names, found \(v.text)") }
         return try list.map {
-            guard case .string(let s) = $0 else { throw fail(key, "expected a list of names, found \(v.text)") }
+            guard case .string(let s) = $0 else {
+                throw fail(key, "expected a list of names, found \(v.text)")
+            }
             return s
         }
     }
@@ -182,7 +213,9 @@ struct JSONConfigReader {
         guard let v = value(key) else { return nil }
         if case .array = v {
             let list = try intList(key)!
-            guard list.count == levels else { throw fail(key, "has \(list.count) entries for \(levels) levels") }
+            guard list.count == levels else {
+                throw fail(key, "has \(list.count) entries for \(levels) levels")
+            }
             return list
         }
         return Array(repeating: try integer(v, key), count: levels)
@@ -190,12 +223,16 @@ struct JSONConfigReader {
 
     func requireDefault(_ key: String, _ expected: String) throws {
         guard let v = value(key) else { return }
-        guard case .string(let s) = v, s == expected else { throw fail(key, "\(v.text) is not supported (only \"\(expected)\")") }
+        guard case .string(let s) = v, s == expected else {
+            throw fail(key, "\(v.text) is not supported (only \"\(expected)\")")
+        }
     }
 
     func requireDefault(_ key: String, _ expected: Int) throws {
         guard let v = value(key) else { return }
-        guard try integer(v, key) == expected else { throw fail(key, "\(v.text) is not supported (only \(expected))") }
+        guard try integer(v, key) == expected else {
+            throw fail(key, "\(v.text) is not supported (only \(expected))")
+        }
     }
 
     func requireDefault(_ key: String, _ expected: Bool) throws {
@@ -206,7 +243,11 @@ struct JSONConfigReader {
     func requireFalseOrNull(_ key: String) throws {
         guard let v = value(key) else { return }
         if case .bool(false) = v { return }
-        if case .array(let list) = v, list.allSatisfy({ if case .bool(false) = $0 { return true } else { return false } }) { return }
+        if case .array(let list) = v,
+            list.allSatisfy({ if case .bool(false) = $0 { return true } else { return false } })
+        {
+            return
+        }
         throw fail(key, "\(v.text) is not supported (only false)")
     }
 

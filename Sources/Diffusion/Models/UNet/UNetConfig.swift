@@ -6,8 +6,12 @@
 /// Transformer2D down/up blocks, the cross-attention mid block. Anything else is rejected by
 /// `validate()` with the key that is not supported.
 public struct UNetConfig: Sendable, Equatable {
-    public enum DownBlockKind: String, Sendable { case crossAttention = "CrossAttnDownBlock2D", plain = "DownBlock2D" }
-    public enum UpBlockKind: String, Sendable { case crossAttention = "CrossAttnUpBlock2D", plain = "UpBlock2D" }
+    public enum DownBlockKind: String, Sendable {
+        case crossAttention = "CrossAttnDownBlock2D", plain = "DownBlock2D"
+    }
+    public enum UpBlockKind: String, Sendable {
+        case crossAttention = "CrossAttnUpBlock2D", plain = "UpBlock2D"
+    }
 
     public var inChannels = 4
     public var outChannels = 4
@@ -53,24 +57,35 @@ public struct UNetConfig: Sendable, Equatable {
     public func validate(source: String) throws {
         func fail(_ message: String) -> UNetError { UNetError(source, message) }
         guard levels >= 1 else { throw fail("block_out_channels is empty") }
-        for (name, count) in [("down_block_types", downBlockTypes.count), ("up_block_types", upBlockTypes.count),
-                              ("layers_per_block", layersPerBlock.count), ("cross_attention_dim", crossAttentionDim.count),
-                              ("transformer_layers_per_block", transformerLayersPerBlock.count),
-                              ("attention_head_dim / num_attention_heads", attentionHeads.count)] where count != levels {
-            throw fail("\(name) has \(count) entries for \(levels) levels (block_out_channels \(blockOutChannels))")
+        for (name, count) in [
+            ("down_block_types", downBlockTypes.count), ("up_block_types", upBlockTypes.count),
+            ("layers_per_block", layersPerBlock.count), ("cross_attention_dim", crossAttentionDim.count),
+            ("transformer_layers_per_block", transformerLayersPerBlock.count),
+            ("attention_head_dim / num_attention_heads", attentionHeads.count),
+        ] where count != levels {
+            throw fail(
+                "\(name) has \(count) entries for \(levels) levels (block_out_channels \(blockOutChannels))")
         }
-        guard inChannels > 0, outChannels > 0 else { throw fail("in_channels and out_channels must be positive") }
+        guard inChannels > 0, outChannels > 0 else {
+            throw fail("in_channels and out_channels must be positive")
+        }
         guard normNumGroups > 0 else { throw fail("norm_num_groups must be positive") }
         for c in blockOutChannels where c <= 0 || c % normNumGroups != 0 {
-            throw fail("block_out_channels \(blockOutChannels): \(c) is not a positive multiple of norm_num_groups \(normNumGroups)")
+            throw fail(
+                "block_out_channels \(blockOutChannels): \(c) is not a positive multiple of norm_num_groups \(normNumGroups)"
+            )
         }
         for level in 0..<levels {
             guard layersPerBlock[level] >= 1 else { throw fail("layers_per_block must be at least 1") }
-            guard transformerLayersPerBlock[level] >= 1 else { throw fail("transformer_layers_per_block must be at least 1") }
+            guard transformerLayersPerBlock[level] >= 1 else {
+                throw fail("transformer_layers_per_block must be at least 1")
+            }
             guard crossAttentionDim[level] >= 1 else { throw fail("cross_attention_dim must be positive") }
             let heads = attentionHeads[level]
             guard heads >= 1, blockOutChannels[level] % heads == 0 else {
-                throw fail("level \(level): \(blockOutChannels[level]) channels do not split into \(heads) attention heads")
+                throw fail(
+                    "level \(level): \(blockOutChannels[level]) channels do not split into \(heads) attention heads"
+                )
             }
         }
         for k in [convInKernel, convOutKernel] where k < 1 || k % 2 == 0 {

@@ -7,8 +7,10 @@ struct UNetConv2D {
     let stride: Int
     let padding: Int
 
-    init(_ p: UNetParameters, _ name: String, in cin: Int, out cout: Int, kernel: Int, stride: Int = 1,
-         padding: Int? = nil, bias: Bool = true) throws {
+    init(
+        _ p: UNetParameters, _ name: String, in cin: Int, out cout: Int, kernel: Int, stride: Int = 1,
+        padding: Int? = nil, bias: Bool = true
+    ) throws {
         let q = p.scoped(name)
         weight = try q.tensor("weight", shape: [cout, cin, kernel, kernel])
         self.bias = bias ? try q.tensor("bias", shape: [cout]) : nil
@@ -38,7 +40,8 @@ struct UNetLinear {
     init(conv1x1 p: UNetParameters, _ name: String, in cin: Int, out cout: Int) throws {
         let q = p.scoped(name)
         let conv = try q.tensor("weight", shape: [cout, cin, 1, 1])
-        weight = conv.count == cout * cin ? conv.reshaped([cout, cin]) : conv  // (an audit's placeholder stays as is)
+        // (an audit's placeholder stays as is)
+        weight = conv.count == cout * cin ? conv.reshaped([cout, cin]) : conv
         bias = try q.tensor("bias", shape: [cout])
     }
 

@@ -12,7 +12,10 @@ struct UNetParameters {
     /// so shapes are not checked here and the model built is never run.
     let isAudit: Bool
 
-    init(source: String, prefix: String = "", isAudit: Bool = false, lookup: @escaping (String, [Int]) throws -> Tensor) {
+    init(
+        source: String, prefix: String = "", isAudit: Bool = false,
+        lookup: @escaping (String, [Int]) throws -> Tensor
+    ) {
         self.lookup = lookup
         self.source = source
         self.prefix = prefix

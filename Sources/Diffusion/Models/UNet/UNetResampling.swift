@@ -23,7 +23,9 @@ struct UNetUpsample {
 
     /// x: [N, C, H, W] → [N, C, size.height, size.width] (default 2H, 2W)
     func callAsFunction(_ x: Tensor, size: (height: Int, width: Int)?, _ backend: any Backend) -> Tensor {
-        let up = size.map { backend.upsampleNearest(x, height: $0.height, width: $0.width) } ?? backend.upsampleNearest2x(x)
+        let up =
+            size.map { backend.upsampleNearest(x, height: $0.height, width: $0.width) }
+            ?? backend.upsampleNearest2x(x)
         return conv(up, backend)
     }
 }

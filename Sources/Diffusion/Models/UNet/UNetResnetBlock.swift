@@ -12,8 +12,10 @@ struct UNetResnetBlock {
     let convShortcut: UNetConv2D?
     let outputScaleFactor: Float
 
-    init(_ p: UNetParameters, in cin: Int, out cout: Int, timeDim: Int, groups: Int, epsilon: Float,
-         outputScaleFactor: Float = 1) throws {
+    init(
+        _ p: UNetParameters, in cin: Int, out cout: Int, timeDim: Int, groups: Int, epsilon: Float,
+        outputScaleFactor: Float = 1
+    ) throws {
         norm1 = try UNetGroupNorm(p, "norm1", groups: groups, channels: cin, epsilon: epsilon)
         conv1 = try UNetConv2D(p, "conv1", in: cin, out: cout, kernel: 3)
         timeEmbProj = try UNetLinear(p, "time_emb_proj", in: timeDim, out: cout)

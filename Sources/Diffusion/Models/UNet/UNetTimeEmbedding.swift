@@ -5,7 +5,8 @@ import Foundation
 /// (exponent = −ln(10000)·i / (half − freq_shift); e = exp(exponent); sin(t·e) ++ cos(t·e),
 /// halves swapped when `flipSinToCos`; a zero column appended for an odd width).
 /// timesteps: B values → [B, dim]
-func sinusoidalTimestepEmbedding(_ timesteps: [Float], dim: Int, flipSinToCos: Bool, freqShift: Int) -> Tensor {
+func sinusoidalTimestepEmbedding(_ timesteps: [Float], dim: Int, flipSinToCos: Bool, freqShift: Int) -> Tensor
+{
     let half = dim / 2
     let logMaxPeriod = Float(-log(10000.0))
     let denominator = Float(half - freqShift)
@@ -15,7 +16,10 @@ func sinusoidalTimestepEmbedding(_ timesteps: [Float], dim: Int, flipSinToCos: B
         let row = b * dim
         for i in 0..<half {
             let angle = t * frequencies[i]
-            let (first, second) = flipSinToCos ? (Foundation.cos(angle), Foundation.sin(angle)) : (Foundation.sin(angle), Foundation.cos(angle))
+            let (first, second) =
+                flipSinToCos
+                ? (Foundation.cos(angle), Foundation.sin(angle))
+                : (Foundation.sin(angle), Foundation.cos(angle))
             values[row + i] = first
             values[row + half + i] = second
         }

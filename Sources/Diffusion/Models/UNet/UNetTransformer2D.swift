@@ -9,8 +9,10 @@ struct UNetTransformer2D {
     let blocks: [UNetTransformerBlock]
     let projOut: UNetLinear
 
-    init(_ p: UNetParameters, channels: Int, heads: Int, contextDim: Int, layers: Int, groups: Int,
-         linearProjection: Bool) throws {
+    init(
+        _ p: UNetParameters, channels: Int, heads: Int, contextDim: Int, layers: Int, groups: Int,
+        linearProjection: Bool
+    ) throws {
         norm = try UNetGroupNorm(p, "norm", groups: groups, channels: channels, epsilon: 1e-6)
         if linearProjection {
             projIn = try UNetLinear(p, "proj_in", in: channels, out: channels)
@@ -20,7 +22,8 @@ struct UNetTransformer2D {
             projOut = try UNetLinear(conv1x1: p, "proj_out", in: channels, out: channels)
         }
         blocks = try (0..<layers).map {
-            try UNetTransformerBlock(p.scoped("transformer_blocks.\($0)"), dim: channels, contextDim: contextDim, heads: heads)
+            try UNetTransformerBlock(
+                p.scoped("transformer_blocks.\($0)"), dim: channels, contextDim: contextDim, heads: heads)
         }
     }
 

@@ -37,7 +37,9 @@ public struct AutoencoderKL: Sendable {
 
     // latents: [N, latent, h, w] → image [N, out, h·f, w·f]
     public func decode(_ latents: Tensor, backend: any Backend) throws -> Tensor {
-        guard latents.rank == 4, latents.shape[1] == config.latentChannels, latents.shape[2] > 0, latents.shape[3] > 0 else {
+        guard latents.rank == 4, latents.shape[1] == config.latentChannels, latents.shape[2] > 0,
+            latents.shape[3] > 0
+        else {
             throw VAEError("decode expects latents [N, \(config.latentChannels), h, w], got \(latents.shape)")
         }
         return decoder(postQuantConv(latents, backend), backend)
@@ -46,9 +48,13 @@ public struct AutoencoderKL: Sendable {
     // image: [N, in, H, W] (H, W multiples of the downsampling factor) → distribution over [N, latent, H/f, W/f]
     public func encode(_ image: Tensor, backend: any Backend) throws -> LatentDistribution {
         let f = config.downsamplingFactor
-        guard image.rank == 4, image.shape[1] == config.inChannels, image.shape[2] % f == 0, image.shape[3] % f == 0,
-              image.shape[2] > 0, image.shape[3] > 0 else {
-            throw VAEError("encode expects an image [N, \(config.inChannels), H, W] with H, W multiples of \(f), got \(image.shape)")
+        guard image.rank == 4, image.shape[1] == config.inChannels, image.shape[2] % f == 0,
+            image.shape[3] % f == 0,
+            image.shape[2] > 0, image.shape[3] > 0
+        else {
+            throw VAEError(
+                "encode expects an image [N, \(config.inChannels), H, W] with H, W multiples of \(f), got \(image.shape)"
+            )
         }
         let moments = quantConv(encoder(image, backend), backend)
         let (n, h, w) = (moments.shape[0], moments.shape[2], moments.shape[3])
@@ -60,8 +66,11 @@ public struct AutoencoderKL: Sendable {
             mean.withUnsafeMutableBufferPointer { mp in
                 logVariance.withUnsafeMutableBufferPointer { lp in
                     for i in 0..<n {
-                        (mp.baseAddress! + i * plane).update(from: m.baseAddress! + 2 * i * plane, count: plane)
-                        for k in 0..<plane { lp[i * plane + k] = min(max(m[2 * i * plane + plane + k], -30), 20) }
+                        (mp.baseAddress! + i * plane).update(
+                            from: m.baseAddress! + 2 * i * plane, count: plane)
+                        for k in 0..<plane {
+                            lp[i * plane + k] = min(max(m[2 * i * plane + plane + k], -30), 20)
+                        }
                     }
                 }
             }

@@ -14,8 +14,10 @@ public struct AutoencoderKLConfig: Sendable, Equatable {
         inChannels: 3, outChannels: 3, latentChannels: 4, blockOutChannels: [128, 256, 512, 512],
         layersPerBlock: 2, normGroups: 32, scalingFactor: 0.18215, midBlockAttention: true)
 
-    public init(inChannels: Int, outChannels: Int, latentChannels: Int, blockOutChannels: [Int], layersPerBlock: Int,
-                normGroups: Int, scalingFactor: Float, midBlockAttention: Bool) {
+    public init(
+        inChannels: Int, outChannels: Int, latentChannels: Int, blockOutChannels: [Int], layersPerBlock: Int,
+        normGroups: Int, scalingFactor: Float, midBlockAttention: Bool
+    ) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.latentChannels = latentChannels
@@ -32,16 +34,22 @@ public struct AutoencoderKLConfig: Sendable, Equatable {
     /// From `vae/config.json`.
     public init(json: ConfigJSON) throws {
         let channels = try json.ints("block_out_channels", default: [64])
-        let down = try json.strings("down_block_types", default: Array(repeating: "DownEncoderBlock2D", count: channels.count))
-        let up = try json.strings("up_block_types", default: Array(repeating: "UpDecoderBlock2D", count: channels.count))
+        let down = try json.strings(
+            "down_block_types", default: Array(repeating: "DownEncoderBlock2D", count: channels.count))
+        let up = try json.strings(
+            "up_block_types", default: Array(repeating: "UpDecoderBlock2D", count: channels.count))
         guard !channels.isEmpty, down.count == channels.count, up.count == channels.count,
-              down.allSatisfy({ $0 == "DownEncoderBlock2D" }), up.allSatisfy({ $0 == "UpDecoderBlock2D" }) else {
-            throw CheckpointError(file: json.path, "unsupported VAE blocks \(down) / \(up) for \(channels.count) levels")
+            down.allSatisfy({ $0 == "DownEncoderBlock2D" }), up.allSatisfy({ $0 == "UpDecoderBlock2D" })
+        else {
+            throw CheckpointError(
+                file: json.path, "unsupported VAE blocks \(down) / \(up) for \(channels.count) levels")
         }
         self.init(
-            inChannels: try json.int("in_channels", default: 3), outChannels: try json.int("out_channels", default: 3),
+            inChannels: try json.int("in_channels", default: 3),
+            outChannels: try json.int("out_channels", default: 3),
             latentChannels: try json.int("latent_channels", default: 4), blockOutChannels: channels,
-            layersPerBlock: try json.int("layers_per_block", default: 1), normGroups: try json.int("norm_num_groups", default: 32),
+            layersPerBlock: try json.int("layers_per_block", default: 1),
+            normGroups: try json.int("norm_num_groups", default: 32),
             scalingFactor: try json.float("scaling_factor", default: 0.18215),
             midBlockAttention: try json.bool("mid_block_add_attention", default: true))
     }
@@ -57,11 +65,14 @@ public struct AutoencoderKLConfig: Sendable, Equatable {
         var layers = 0
         while w.contains("encoder.down_blocks.0.resnets.\(layers).conv1.weight") { layers += 1 }
         guard !channels.isEmpty, layers > 0,
-              let convIn = w.info("encoder.conv_in.weight")?.shape, let decIn = w.info("decoder.conv_in.weight")?.shape,
-              let decOut = w.info("decoder.conv_out.weight")?.shape
+            let convIn = w.info("encoder.conv_in.weight")?.shape,
+            let decIn = w.info("decoder.conv_in.weight")?.shape,
+            let decOut = w.info("decoder.conv_out.weight")?.shape
         else { throw CheckpointError(file: w.origin, "no VAE encoder/decoder found") }
-        self.init(inChannels: convIn[1], outChannels: decOut[0], latentChannels: decIn[1], blockOutChannels: channels,
-                  layersPerBlock: layers, normGroups: largestCommonGroupCount(channels), scalingFactor: 0.18215,
-                  midBlockAttention: w.contains("decoder.mid_block.attentions.0.to_q.weight"))
+        self.init(
+            inChannels: convIn[1], outChannels: decOut[0], latentChannels: decIn[1],
+            blockOutChannels: channels,
+            layersPerBlock: layers, normGroups: largestCommonGroupCount(channels), scalingFactor: 0.18215,
+            midBlockAttention: w.contains("decoder.mid_block.attentions.0.to_q.weight"))
     }
 }

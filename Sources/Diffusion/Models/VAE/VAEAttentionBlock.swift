@@ -18,7 +18,8 @@ struct VAEAttentionBlock: Sendable {
     func callAsFunction(_ x: Tensor, _ b: any Backend) -> Tensor {
         let (h, w) = (x.shape[2], x.shape[3])
         let tokens = b.imageToTokens(groupNorm(x, b))  // [N, H·W, C]
-        let attended = b.attention(query: toQ(tokens, b), key: toK(tokens, b), value: toV(tokens, b), heads: 1, causal: false)
+        let attended = b.attention(
+            query: toQ(tokens, b), key: toK(tokens, b), value: toV(tokens, b), heads: 1, causal: false)
         return b.add(x, b.tokensToImage(toOut(attended, b), height: h, width: w))
     }
 }
@@ -29,7 +30,10 @@ struct VAEMidBlock: Sendable {
 
     init(_ loader: WeightLoader, channels c: Int, groups: Int, attention hasAttention: Bool) throws {
         resnet1 = try loader.scope("resnets.0") { try VAEResnetBlock(loader, in: c, out: c, groups: groups) }
-        attention = hasAttention ? try loader.scope("attentions.0") { try VAEAttentionBlock(loader, channels: c, groups: groups) } : nil
+        attention =
+            hasAttention
+            ? try loader.scope("attentions.0") { try VAEAttentionBlock(loader, channels: c, groups: groups) }
+            : nil
         resnet2 = try loader.scope("resnets.1") { try VAEResnetBlock(loader, in: c, out: c, groups: groups) }
     }
 

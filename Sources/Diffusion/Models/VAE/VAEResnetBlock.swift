@@ -7,10 +7,14 @@ struct VAEResnetBlock: Sendable {
 
     init(_ loader: WeightLoader, in inChannels: Int, out outChannels: Int, groups: Int) throws {
         norm1 = try GroupNorm(loader, "norm1", groups: groups, channels: inChannels, epsilon: 1e-6)
-        conv1 = try Conv2d(loader, "conv1", in: inChannels, out: outChannels, kernel: 3, padding: Padding2D(1))
+        conv1 = try Conv2d(
+            loader, "conv1", in: inChannels, out: outChannels, kernel: 3, padding: Padding2D(1))
         norm2 = try GroupNorm(loader, "norm2", groups: groups, channels: outChannels, epsilon: 1e-6)
-        conv2 = try Conv2d(loader, "conv2", in: outChannels, out: outChannels, kernel: 3, padding: Padding2D(1))
-        shortcut = inChannels == outChannels ? nil : try Conv2d(loader, "conv_shortcut", in: inChannels, out: outChannels, kernel: 1)
+        conv2 = try Conv2d(
+            loader, "conv2", in: outChannels, out: outChannels, kernel: 3, padding: Padding2D(1))
+        shortcut =
+            inChannels == outChannels
+            ? nil : try Conv2d(loader, "conv_shortcut", in: inChannels, out: outChannels, kernel: 1)
     }
 
     // x: [N, in, H, W] → [N, out, H, W]

@@ -9,7 +9,8 @@ func ddim(_ x: inout [Float], _ run: inout SamplingRun) throws {
         let t = Int(timestep)
         let eps = try run.epsilon(x, timestep: timestep)
         let alpha = schedule.training.alphasCumprod[t]
-        let alphaPrev = schedule.training.alphaCumprod(at: t - schedule.stepRatio, finalAlphaCumprod: schedule.finalAlphaCumprod)
+        let alphaPrev = schedule.training.alphaCumprod(
+            at: t - schedule.stepRatio, finalAlphaCumprod: schedule.finalAlphaCumprod)
         let sqrtBeta = (1 - alpha).squareRoot()
         let sqrtAlpha = alpha.squareRoot()
         let sqrtAlphaPrev = alphaPrev.squareRoot()

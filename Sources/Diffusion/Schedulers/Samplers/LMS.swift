@@ -16,7 +16,9 @@ func lms(_ x: inout [Float], _ run: inout SamplingRun) throws {
         if derivatives.count > maximumOrder { derivatives.removeFirst() }
         let order = min(i + 1, maximumOrder)
         // diffusers sums Python-float coefficients times float32 tensors: float32 products.
-        let coefficients = (0..<order).map { Float(lmsCoefficient(order: order, step: i, term: $0, sigmas: sigmas)) }
+        let coefficients = (0..<order).map {
+            Float(lmsCoefficient(order: order, step: i, term: $0, sigmas: sigmas))
+        }
         var sum = [Float](repeating: 0, count: x.count)
         for (k, coefficient) in coefficients.enumerated() {
             let d = derivatives[derivatives.count - 1 - k]
@@ -34,7 +36,8 @@ func lmsCoefficient(order: Int, step: Int, term: Int, sigmas: [Float]) -> Double
     func basis(_ tau: Double) -> Double {
         var product = 1.0
         for k in 0..<order where k != term {
-            product *= (tau - Double(sigmas[step - k])) / (Double(sigmas[step - term]) - Double(sigmas[step - k]))
+            product *=
+                (tau - Double(sigmas[step - k])) / (Double(sigmas[step - term]) - Double(sigmas[step - k]))
         }
         return product
     }
@@ -43,5 +46,7 @@ func lmsCoefficient(order: Int, step: Int, term: Int, sigmas: [Float]) -> Double
     let half = (b - a) / 2
     let middle = (a + b) / 2
     let node = (3.0 / 5.0).squareRoot()
-    return half * (5.0 / 9.0 * basis(middle - half * node) + 8.0 / 9.0 * basis(middle) + 5.0 / 9.0 * basis(middle + half * node))
+    return half
+        * (5.0 / 9.0 * basis(middle - half * node) + 8.0 / 9.0 * basis(middle) + 5.0 / 9.0
+            * basis(middle + half * node))
 }

@@ -53,9 +53,12 @@ func plms(_ x: inout [Float], _ run: inout SamplingRun) throws {
 
 /// Formula (9) of the PNDM paper: x_prev = √(ᾱ_prev/ᾱ)·x − (ᾱ_prev − ᾱ)·ε /
 /// (ᾱ·√(1−ᾱ_prev) + √(ᾱ(1−ᾱ)ᾱ_prev)), all in float32 as torch evaluates it.
-private func pndmPreviousSample(_ x: [Float], eps: [Float], from t: Int, to previous: Int, _ schedule: SamplerSchedule) -> [Float] {
+private func pndmPreviousSample(
+    _ x: [Float], eps: [Float], from t: Int, to previous: Int, _ schedule: SamplerSchedule
+) -> [Float] {
     let alpha = schedule.training.alphasCumprod[t]
-    let alphaPrev = schedule.training.alphaCumprod(at: previous, finalAlphaCumprod: schedule.finalAlphaCumprod)
+    let alphaPrev = schedule.training.alphaCumprod(
+        at: previous, finalAlphaCumprod: schedule.finalAlphaCumprod)
     let beta = 1 - alpha
     let betaPrev = 1 - alphaPrev
     let sampleCoefficient = (alphaPrev / alpha).squareRoot()

@@ -19,13 +19,19 @@ public struct Submitted: WireMessage {
     public var jobID: Int64
     public var items: Int
     public var modelsNobodyHolds: [String]
-    public init(jobID: Int64, items: Int, modelsNobodyHolds: [String]) { self.jobID = jobID; self.items = items; self.modelsNobodyHolds = modelsNobodyHolds }
+    public init(jobID: Int64, items: Int, modelsNobodyHolds: [String]) {
+        self.jobID = jobID; self.items = items; self.modelsNobodyHolds = modelsNobodyHolds
+    }
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.wireWriteID(jobID); buffer.writeInteger(UInt32(items)); buffer.wireWriteStrings(modelsNobodyHolds)
+        buffer.wireWriteID(jobID); buffer.writeInteger(UInt32(items));
+        buffer.wireWriteStrings(modelsNobodyHolds)
     }
     public static func decode(from buffer: inout ByteBuffer) throws -> Submitted {
-        Submitted(jobID: try buffer.wireReadID("job id"), items: try buffer.wireReadU32("items", in: 1...WireLimits.maxItemsPerJob),
-                  modelsNobodyHolds: try buffer.wireReadStrings("models", countLimit: WireLimits.maxModels, limit: WireLimits.maxName))
+        Submitted(
+            jobID: try buffer.wireReadID("job id"),
+            items: try buffer.wireReadU32("items", in: 1...WireLimits.maxItemsPerJob),
+            modelsNobodyHolds: try buffer.wireReadStrings(
+                "models", countLimit: WireLimits.maxModels, limit: WireLimits.maxName))
     }
 }
 
@@ -35,7 +41,9 @@ public struct Notice: WireMessage {
     public var text: String
     public init(text: String) { self.text = text }
     public func encode(into buffer: inout ByteBuffer) { buffer.wireWriteString(text) }
-    public static func decode(from buffer: inout ByteBuffer) throws -> Notice { Notice(text: try buffer.wireReadString("text", limit: 4096)) }
+    public static func decode(from buffer: inout ByteBuffer) throws -> Notice {
+        Notice(text: try buffer.wireReadString("text", limit: 4096))
+    }
 }
 
 /// One job's counts (docs/protocol.md, "job summary"): u64 id, string state (≤64), i32
@@ -54,10 +62,15 @@ public struct JobSummary: Equatable, Sendable {
     public var waiting: String?
     public var imagesPerMinute: Double?
 
-    public init(id: Int64, state: String, priority: Int32, total: Int, queued: Int, leased: Int, done: Int, failed: Int, cancelled: Int,
-                waiting: String? = nil, imagesPerMinute: Double? = nil) {
-        self.id = id; self.state = state; self.priority = priority; self.total = total; self.queued = queued; self.leased = leased
-        self.done = done; self.failed = failed; self.cancelled = cancelled; self.waiting = waiting; self.imagesPerMinute = imagesPerMinute
+    public init(
+        id: Int64, state: String, priority: Int32, total: Int, queued: Int, leased: Int, done: Int,
+        failed: Int, cancelled: Int,
+        waiting: String? = nil, imagesPerMinute: Double? = nil
+    ) {
+        self.id = id; self.state = state; self.priority = priority; self.total = total; self.queued = queued;
+        self.leased = leased
+        self.done = done; self.failed = failed; self.cancelled = cancelled; self.waiting = waiting;
+        self.imagesPerMinute = imagesPerMinute
     }
 
     public var isFinished: Bool { state == "done" || state == "failed" || state == "cancelled" }
@@ -73,11 +86,15 @@ public struct JobSummary: Equatable, Sendable {
         let state = try buffer.wireReadString("state", limit: WireLimits.maxToken)
         let priority = try buffer.wireRead(Int32.self, "priority")
         var n: [Int] = []
-        for field in ["total", "queued", "leased", "done", "failed", "cancelled"] { n.append(try buffer.wireReadU32(field)) }
+        for field in ["total", "queued", "leased", "done", "failed", "cancelled"] {
+            n.append(try buffer.wireReadU32(field))
+        }
         let waiting = try buffer.wireReadOptionalString("waiting", limit: 4096)
         let rate = try buffer.wireReadOptionalDouble("images per minute")
-        return JobSummary(id: id, state: state, priority: priority, total: n[0], queued: n[1], leased: n[2], done: n[3], failed: n[4], cancelled: n[5],
-                          waiting: waiting, imagesPerMinute: rate)
+        return JobSummary(
+            id: id, state: state, priority: priority, total: n[0], queued: n[1], leased: n[2], done: n[3],
+            failed: n[4], cancelled: n[5],
+            waiting: waiting, imagesPerMinute: rate)
     }
 }
 
@@ -87,5 +104,7 @@ public struct JobReply: WireMessage {
     public var job: JobSummary
     public init(job: JobSummary) { self.job = job }
     public func encode(into buffer: inout ByteBuffer) { job.encode(into: &buffer) }
-    public static func decode(from buffer: inout ByteBuffer) throws -> JobReply { JobReply(job: try JobSummary.decode(from: &buffer)) }
+    public static func decode(from buffer: inout ByteBuffer) throws -> JobReply {
+        JobReply(job: try JobSummary.decode(from: &buffer))
+    }
 }

@@ -20,7 +20,9 @@ public protocol JobRequest: WireMessage {
 
 extension JobRequest {
     public func encode(into buffer: inout ByteBuffer) { buffer.wireWriteID(jobID) }
-    public static func decode(from buffer: inout ByteBuffer) throws -> Self { Self(jobID: try buffer.wireReadID("job id")) }
+    public static func decode(from buffer: inout ByteBuffer) throws -> Self {
+        Self(jobID: try buffer.wireReadID("job id"))
+    }
 }
 
 public struct JobStatusRequest: JobRequest {
@@ -86,10 +88,13 @@ public struct FetchResults: WireMessage {
         self.jobID = jobID; self.fromIndex = fromIndex; self.limit = limit; self.images = images
     }
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.wireWriteID(jobID); buffer.writeInteger(UInt32(fromIndex)); buffer.writeInteger(UInt16(limit)); buffer.wireWriteBool(images)
+        buffer.wireWriteID(jobID); buffer.writeInteger(UInt32(fromIndex)); buffer.writeInteger(UInt16(limit));
+        buffer.wireWriteBool(images)
     }
     public static func decode(from buffer: inout ByteBuffer) throws -> FetchResults {
-        FetchResults(jobID: try buffer.wireReadID("job id"), fromIndex: try buffer.wireReadU32("from index"),
-                     limit: try buffer.wireReadU16("limit", in: 1...WireLimits.maxResultsPerPage), images: try buffer.wireReadBool("images"))
+        FetchResults(
+            jobID: try buffer.wireReadID("job id"), fromIndex: try buffer.wireReadU32("from index"),
+            limit: try buffer.wireReadU16("limit", in: 1...WireLimits.maxResultsPerPage),
+            images: try buffer.wireReadBool("images"))
     }
 }

@@ -18,16 +18,23 @@ public struct ResultItem: WireMessage {
     public var error: String?
     public var imageSize: Int
 
-    public init(index: Int, prompt: String, negative: String, seed: UInt64, settings: String, state: String, sha256: [UInt8]?, worker: String?,
-                error: String?, imageSize: Int) {
-        self.index = index; self.prompt = prompt; self.negative = negative; self.seed = seed; self.settings = settings; self.state = state
+    public init(
+        index: Int, prompt: String, negative: String, seed: UInt64, settings: String, state: String,
+        sha256: [UInt8]?, worker: String?,
+        error: String?, imageSize: Int
+    ) {
+        self.index = index; self.prompt = prompt; self.negative = negative; self.seed = seed;
+        self.settings = settings; self.state = state
         self.sha256 = sha256; self.worker = worker; self.error = error; self.imageSize = imageSize
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt32(index)); buffer.wireWriteString(prompt); buffer.wireWriteString(negative); buffer.writeInteger(seed)
-        buffer.wireWriteString(settings); buffer.wireWriteString(state); buffer.wireWriteOptionalDigest(sha256)
-        buffer.wireWriteOptionalString(worker); buffer.wireWriteOptionalString(error); buffer.writeInteger(UInt64(imageSize))
+        buffer.writeInteger(UInt32(index)); buffer.wireWriteString(prompt); buffer.wireWriteString(negative);
+        buffer.writeInteger(seed)
+        buffer.wireWriteString(settings); buffer.wireWriteString(state);
+        buffer.wireWriteOptionalDigest(sha256)
+        buffer.wireWriteOptionalString(worker); buffer.wireWriteOptionalString(error);
+        buffer.writeInteger(UInt64(imageSize))
     }
 
     public static func decode(from buffer: inout ByteBuffer) throws -> ResultItem {
@@ -41,8 +48,10 @@ public struct ResultItem: WireMessage {
         let worker = try buffer.wireReadOptionalString("worker", limit: WireLimits.maxName)
         let error = try buffer.wireReadOptionalString("error")
         let size = try ResultBegin.readSize(&buffer, "image size", minimum: 0)
-        return ResultItem(index: index, prompt: prompt, negative: negative, seed: seed, settings: settings, state: state, sha256: sha,
-                          worker: worker, error: error, imageSize: size)
+        return ResultItem(
+            index: index, prompt: prompt, negative: negative, seed: seed, settings: settings, state: state,
+            sha256: sha,
+            worker: worker, error: error, imageSize: size)
     }
 }
 
@@ -65,7 +74,9 @@ public struct ResultsEnd: WireMessage {
     public var more: Bool
     public var nextIndex: Int
     public init(more: Bool, nextIndex: Int) { self.more = more; self.nextIndex = nextIndex }
-    public func encode(into buffer: inout ByteBuffer) { buffer.wireWriteBool(more); buffer.writeInteger(UInt32(nextIndex)) }
+    public func encode(into buffer: inout ByteBuffer) {
+        buffer.wireWriteBool(more); buffer.writeInteger(UInt32(nextIndex))
+    }
     public static func decode(from buffer: inout ByteBuffer) throws -> ResultsEnd {
         ResultsEnd(more: try buffer.wireReadBool("more"), nextIndex: try buffer.wireReadU32("next index"))
     }

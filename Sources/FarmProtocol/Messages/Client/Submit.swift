@@ -8,13 +8,17 @@ public struct SubmitBegin: WireMessage {
     public var priority: Int32
     public var owner: String
     public var settings: String
-    public init(priority: Int32, owner: String, settings: String) { self.priority = priority; self.owner = owner; self.settings = settings }
+    public init(priority: Int32, owner: String, settings: String) {
+        self.priority = priority; self.owner = owner; self.settings = settings
+    }
     public func encode(into buffer: inout ByteBuffer) {
         buffer.writeInteger(priority); buffer.wireWriteString(owner); buffer.wireWriteString(settings)
     }
     public static func decode(from buffer: inout ByteBuffer) throws -> SubmitBegin {
-        SubmitBegin(priority: try buffer.wireRead(Int32.self, "priority"), owner: try buffer.wireReadString("owner", limit: WireLimits.maxName),
-                    settings: try buffer.wireReadString("settings"))
+        SubmitBegin(
+            priority: try buffer.wireRead(Int32.self, "priority"),
+            owner: try buffer.wireReadString("owner", limit: WireLimits.maxName),
+            settings: try buffer.wireReadString("settings"))
     }
 }
 
@@ -42,7 +46,8 @@ public struct SubmitItems: WireMessage {
     public init(items: [Item]) { self.items = items }
 
     static func encode(_ i: Item, into buffer: inout ByteBuffer) {
-        buffer.wireWriteString(i.prompt); buffer.wireWriteString(i.negative); buffer.writeInteger(i.seed); i.spec.encode(into: &buffer)
+        buffer.wireWriteString(i.prompt); buffer.wireWriteString(i.negative); buffer.writeInteger(i.seed);
+        i.spec.encode(into: &buffer)
     }
 
     public func encode(into buffer: inout ByteBuffer) {
@@ -59,7 +64,10 @@ public struct SubmitItems: WireMessage {
             let prompt = try buffer.wireReadString("prompt")
             let negative = try buffer.wireReadString("negative")
             let seed = try buffer.wireRead(UInt64.self, "seed")
-            items.append(Item(prompt: prompt, negative: negative, seed: seed, spec: try RenderSettings.decode(from: &buffer)))
+            items.append(
+                Item(
+                    prompt: prompt, negative: negative, seed: seed,
+                    spec: try RenderSettings.decode(from: &buffer)))
         }
         return SubmitItems(items: items)
     }

@@ -20,6 +20,8 @@ public struct UnblockJob: WireMessage {
     }
 
     public static func decode(from buffer: inout ByteBuffer) throws -> UnblockJob {
-        UnblockJob(jobID: try buffer.wireReadID("job id"), worker: try buffer.wireReadString("worker", limit: WireLimits.maxName))
+        UnblockJob(
+            jobID: try buffer.wireReadID("job id"),
+            worker: try buffer.wireReadString("worker", limit: WireLimits.maxName))
     }
 }

@@ -7,9 +7,13 @@ public struct WatchProgress: WireMessage {
     public var worker: String
     public var progress: BatchProgress
     public init(worker: String, progress: BatchProgress) { self.worker = worker; self.progress = progress }
-    public func encode(into buffer: inout ByteBuffer) { buffer.wireWriteString(worker); progress.encode(into: &buffer) }
+    public func encode(into buffer: inout ByteBuffer) {
+        buffer.wireWriteString(worker); progress.encode(into: &buffer)
+    }
     public static func decode(from buffer: inout ByteBuffer) throws -> WatchProgress {
-        WatchProgress(worker: try buffer.wireReadString("worker", limit: WireLimits.maxName), progress: try BatchProgress.decode(from: &buffer))
+        WatchProgress(
+            worker: try buffer.wireReadString("worker", limit: WireLimits.maxName),
+            progress: try BatchProgress.decode(from: &buffer))
     }
 }
 
@@ -19,7 +23,9 @@ public struct WatchJob: WireMessage {
     public var job: JobSummary
     public init(job: JobSummary) { self.job = job }
     public func encode(into buffer: inout ByteBuffer) { job.encode(into: &buffer) }
-    public static func decode(from buffer: inout ByteBuffer) throws -> WatchJob { WatchJob(job: try JobSummary.decode(from: &buffer)) }
+    public static func decode(from buffer: inout ByteBuffer) throws -> WatchJob {
+        WatchJob(job: try JobSummary.decode(from: &buffer))
+    }
 }
 
 /// The watch is over (docs/protocol.md, "watch-end"): the final job summary.
@@ -28,5 +34,7 @@ public struct WatchEnd: WireMessage {
     public var job: JobSummary
     public init(job: JobSummary) { self.job = job }
     public func encode(into buffer: inout ByteBuffer) { job.encode(into: &buffer) }
-    public static func decode(from buffer: inout ByteBuffer) throws -> WatchEnd { WatchEnd(job: try JobSummary.decode(from: &buffer)) }
+    public static func decode(from buffer: inout ByteBuffer) throws -> WatchEnd {
+        WatchEnd(job: try JobSummary.decode(from: &buffer))
+    }
 }

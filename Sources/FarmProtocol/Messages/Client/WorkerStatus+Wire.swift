@@ -25,7 +25,8 @@ extension WorkerStatus {
         let state = try buffer.wireReadString("worker state", limit: WireLimits.maxToken)
         let device = try buffer.wireReadString("device", limit: WireLimits.maxToken)
         let loaded = try buffer.wireReadOptionalString("loaded model", limit: WireLimits.maxName)
-        let models = try buffer.wireReadStrings("models", countLimit: WireLimits.maxModels, limit: WireLimits.maxName)
+        let models = try buffer.wireReadStrings(
+            "models", countLimit: WireLimits.maxModels, limit: WireLimits.maxName)
         let nj = try buffer.wireReadCount("job count", limit: WireLimits.maxItemsPerFrame)
         var jobs: [Int64] = []
         for _ in 0..<nj { jobs.append(try buffer.wireReadID("job id")) }

@@ -14,7 +14,10 @@ public struct Assign: WireMessage {
         public var seed: UInt64
         public var prompt: String
         public var negative: String
-        public init(itemID: Int64, fence: Int64, jobID: Int64, index: Int, seed: UInt64, prompt: String, negative: String) {
+        public init(
+            itemID: Int64, fence: Int64, jobID: Int64, index: Int, seed: UInt64, prompt: String,
+            negative: String
+        ) {
             self.itemID = itemID; self.fence = fence; self.jobID = jobID; self.index = index
             self.seed = seed; self.prompt = prompt; self.negative = negative
         }
@@ -54,7 +57,10 @@ public struct Assign: WireMessage {
             let seed = try buffer.wireRead(UInt64.self, "seed")
             let prompt = try buffer.wireReadString("prompt")
             let negative = try buffer.wireReadString("negative")
-            items.append(Item(itemID: item, fence: fence, jobID: job, index: index, seed: seed, prompt: prompt, negative: negative))
+            items.append(
+                Item(
+                    itemID: item, fence: fence, jobID: job, index: index, seed: seed, prompt: prompt,
+                    negative: negative))
         }
         return Assign(spec: spec, modelSHA256: sha, leaseTTLMS: ttl, items: items)
     }

@@ -7,7 +7,9 @@ public struct Preview: Equatable, Sendable {
     public var height: Int
     public var rgb: [UInt8]
     public static let none = Preview(width: 0, height: 0, rgb: [])
-    public init(width: Int, height: Int, rgb: [UInt8]) { self.width = width; self.height = height; self.rgb = rgb }
+    public init(width: Int, height: Int, rgb: [UInt8]) {
+        self.width = width; self.height = height; self.rgb = rgb
+    }
 
     public func encode(into buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt16(width)); buffer.writeInteger(UInt16(height)); buffer.wireWriteBytes(rgb)
@@ -39,7 +41,9 @@ public struct Preview: Equatable, Sendable {
         let w = try buffer.wireReadU16("preview width", in: 0...WireLimits.maxPreviewSide)
         let h = try buffer.wireReadU16("preview height", in: 0...WireLimits.maxPreviewSide)
         let rgb = try buffer.wireReadBytes("preview", limit: w * h * 3)
-        guard rgb.count == w * h * 3 else { throw ProtocolError.invalidValue(field: "preview length", value: rgb.count) }
+        guard rgb.count == w * h * 3 else {
+            throw ProtocolError.invalidValue(field: "preview length", value: rgb.count)
+        }
         return Preview(width: w, height: h, rgb: rgb)
     }
 }
@@ -56,14 +60,16 @@ public struct BatchProgress: WireMessage {
     public var preview: Preview
 
     public init(jobID: Int64, itemIDs: [Int64], step: Int, totalSteps: Int, preview: Preview = .none) {
-        self.jobID = jobID; self.itemIDs = itemIDs; self.step = step; self.totalSteps = totalSteps; self.preview = preview
+        self.jobID = jobID; self.itemIDs = itemIDs; self.step = step; self.totalSteps = totalSteps;
+        self.preview = preview
     }
 
     public func encode(into buffer: inout ByteBuffer) {
         buffer.wireWriteID(jobID)
         buffer.writeInteger(UInt16(itemIDs.count))
         for i in itemIDs { buffer.wireWriteID(i) }
-        buffer.writeInteger(UInt32(step)); buffer.writeInteger(UInt32(totalSteps)); preview.encode(into: &buffer)
+        buffer.writeInteger(UInt32(step)); buffer.writeInteger(UInt32(totalSteps));
+        preview.encode(into: &buffer)
     }
 
     public static func decode(from buffer: inout ByteBuffer) throws -> BatchProgress {
@@ -73,7 +79,9 @@ public struct BatchProgress: WireMessage {
         items.reserveCapacity(n)
         for _ in 0..<n { items.append(try buffer.wireReadID("item id")) }
         let total = try buffer.wireReadSteps()
-        return BatchProgress(jobID: job, itemIDs: items, step: total.step, totalSteps: total.total, preview: try Preview.decode(from: &buffer))
+        return BatchProgress(
+            jobID: job, itemIDs: items, step: total.step, totalSteps: total.total,
+            preview: try Preview.decode(from: &buffer))
     }
 }
 

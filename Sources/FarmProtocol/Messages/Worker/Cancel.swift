@@ -6,7 +6,9 @@ public struct Cancel: WireMessage {
     public var itemID: Int64
     public var fence: Int64
     public init(itemID: Int64, fence: Int64) { self.itemID = itemID; self.fence = fence }
-    public func encode(into buffer: inout ByteBuffer) { buffer.wireWriteID(itemID); buffer.writeInteger(UInt64(fence)) }
+    public func encode(into buffer: inout ByteBuffer) {
+        buffer.wireWriteID(itemID); buffer.writeInteger(UInt64(fence))
+    }
     public static func decode(from buffer: inout ByteBuffer) throws -> Cancel {
         Cancel(itemID: try buffer.wireReadID("item id"), fence: try buffer.wireReadUInt63("fence"))
     }

@@ -8,7 +8,9 @@ public struct Credit: WireMessage {
     public func encode(into buffer: inout ByteBuffer) { buffer.writeInteger(count) }
     public static func decode(from buffer: inout ByteBuffer) throws -> Credit {
         let n = try buffer.wireRead(UInt16.self, "count")
-        guard n >= 1, Int(n) <= WireLimits.maxItemsPerFrame else { throw ProtocolError.invalidValue(field: "count", value: Int(n)) }
+        guard n >= 1, Int(n) <= WireLimits.maxItemsPerFrame else {
+            throw ProtocolError.invalidValue(field: "count", value: Int(n))
+        }
         return Credit(count: n)
     }
 }

@@ -6,5 +6,7 @@ public struct Drain: WireMessage {
     public var reason: String
     public init(reason: String) { self.reason = reason }
     public func encode(into buffer: inout ByteBuffer) { buffer.wireWriteString(reason) }
-    public static func decode(from buffer: inout ByteBuffer) throws -> Drain { Drain(reason: try buffer.wireReadString("reason", limit: 4096)) }
+    public static func decode(from buffer: inout ByteBuffer) throws -> Drain {
+        Drain(reason: try buffer.wireReadString("reason", limit: 4096))
+    }
 }

@@ -31,8 +31,11 @@ public struct Failure: WireMessage {
         let fence = try buffer.wireReadUInt63("fence")
         let retryable = try buffer.wireReadBool("retryable")
         let k = try buffer.wireRead(UInt8.self, "kind")
-        guard let kind = RenderFailure.Kind(rawValue: k) else { throw ProtocolError.invalidValue(field: "kind", value: Int(k)) }
+        guard let kind = RenderFailure.Kind(rawValue: k) else {
+            throw ProtocolError.invalidValue(field: "kind", value: Int(k))
+        }
         let reason = try buffer.wireReadString("reason", limit: maxReason)
-        return Failure(itemID: item, fence: fence, failure: RenderFailure(retryable ? kind : .invalidRequest, reason))
+        return Failure(
+            itemID: item, fence: fence, failure: RenderFailure(retryable ? kind : .invalidRequest, reason))
     }
 }

@@ -16,7 +16,9 @@ public struct Hello: WireMessage {
     public var maxBatch: UInt16
     public var models: [Model]
 
-    public init(name: String, device: String, memoryBytes: UInt64, threads: UInt16, maxBatch: UInt16, models: [Model]) {
+    public init(
+        name: String, device: String, memoryBytes: UInt64, threads: UInt16, maxBatch: UInt16, models: [Model]
+    ) {
         self.name = name; self.device = device; self.memoryBytes = memoryBytes
         self.threads = threads; self.maxBatch = maxBatch; self.models = models
     }
@@ -25,7 +27,9 @@ public struct Hello: WireMessage {
         buffer.wireWriteString(name); buffer.wireWriteString(device)
         buffer.writeInteger(memoryBytes); buffer.writeInteger(threads); buffer.writeInteger(maxBatch)
         buffer.writeInteger(UInt16(models.count))
-        for m in models { buffer.wireWriteString(m.name); precondition(m.sha256.count == 32); buffer.writeBytes(m.sha256) }
+        for m in models {
+            buffer.wireWriteString(m.name); precondition(m.sha256.count == 32); buffer.writeBytes(m.sha256)
+        }
     }
 
     public static func decode(from buffer: inout ByteBuffer) throws -> Hello {
@@ -41,6 +45,8 @@ public struct Hello: WireMessage {
             let mname = try buffer.wireReadString("model name", limit: WireLimits.maxName)
             models.append(Model(name: mname, sha256: try buffer.wireReadDigest("model sha256")))
         }
-        return Hello(name: name, device: device, memoryBytes: memory, threads: threads, maxBatch: maxBatch, models: models)
+        return Hello(
+            name: name, device: device, memoryBytes: memory, threads: threads, maxBatch: maxBatch,
+            models: models)
     }
 }

@@ -46,7 +46,9 @@ public struct ResultAck: WireMessage {
         let fence = try buffer.wireReadUInt63("fence")
         guard buffer.readableBytes > 0 else { return ResultAck(itemID: item, fence: fence) }
         let status = try buffer.wireRead(UInt8.self, "status")
-        guard status == 1 else { throw ProtocolError.invalidValue(field: "result-ack status", value: Int(status)) }
+        guard status == 1 else {
+            throw ProtocolError.invalidValue(field: "result-ack status", value: Int(status))
+        }
         let ms = try buffer.wireRead(UInt32.self, "retry after ms")
         let reason = try buffer.wireReadString("reason", limit: 4096)
         return ResultAck(itemID: item, fence: fence, status: .retryLater(afterMS: ms, reason: reason))
@@ -66,9 +68,12 @@ public struct ResultRefused: WireMessage {
         while r.utf8.count > 4096 { r.removeLast() }
         self.reason = r
     }
-    public func encode(into buffer: inout ByteBuffer) { buffer.wireWriteID(itemID); buffer.writeInteger(UInt64(fence)); buffer.wireWriteString(reason) }
+    public func encode(into buffer: inout ByteBuffer) {
+        buffer.wireWriteID(itemID); buffer.writeInteger(UInt64(fence)); buffer.wireWriteString(reason)
+    }
     public static func decode(from buffer: inout ByteBuffer) throws -> ResultRefused {
-        ResultRefused(itemID: try buffer.wireReadID("item id"), fence: try buffer.wireReadUInt63("fence"),
-                      reason: try buffer.wireReadString("reason", limit: 4096))
+        ResultRefused(
+            itemID: try buffer.wireReadID("item id"), fence: try buffer.wireReadUInt63("fence"),
+            reason: try buffer.wireReadString("reason", limit: 4096))
     }
 }

@@ -17,11 +17,14 @@ public struct ResultBegin: WireMessage {
     public var latentsSize: Int
     public var latentsSHA256: [UInt8]
 
-    public init(itemID: Int64, fence: Int64, jobID: Int64, elapsed: Double, batchSize: Int,
-                pngSize: Int, pngSHA256: [UInt8], latentsSize: Int, latentsSHA256: [UInt8]) {
+    public init(
+        itemID: Int64, fence: Int64, jobID: Int64, elapsed: Double, batchSize: Int,
+        pngSize: Int, pngSHA256: [UInt8], latentsSize: Int, latentsSHA256: [UInt8]
+    ) {
         self.itemID = itemID; self.fence = fence; self.jobID = jobID
         self.elapsed = elapsed; self.batchSize = batchSize
-        self.pngSize = pngSize; self.pngSHA256 = pngSHA256; self.latentsSize = latentsSize; self.latentsSHA256 = latentsSHA256
+        self.pngSize = pngSize; self.pngSHA256 = pngSHA256; self.latentsSize = latentsSize;
+        self.latentsSHA256 = latentsSHA256
     }
 
     /// Bytes the chunks carry in all.
@@ -39,20 +42,24 @@ public struct ResultBegin: WireMessage {
         let fence = try buffer.wireReadUInt63("fence")
         let job = try buffer.wireReadID("job id")
         let elapsed = try buffer.wireReadDouble("elapsed")
-        guard elapsed.isFinite, elapsed >= 0 else { throw ProtocolError.invalidValue(field: "elapsed", value: 0) }
+        guard elapsed.isFinite, elapsed >= 0 else {
+            throw ProtocolError.invalidValue(field: "elapsed", value: 0)
+        }
         let batchSize = try buffer.wireReadU16("batch size", in: 1...WireLimits.maxItemsPerFrame)
         let pngSize = try readSize(&buffer, "png size", minimum: 1)
         let pngSHA = try buffer.wireReadDigest("png sha256")
         let latentsSize = try readSize(&buffer, "latents size", minimum: 0)
         let latentsSHA = try buffer.wireReadDigest("latents sha256")
-        return ResultBegin(itemID: item, fence: fence, jobID: job, elapsed: elapsed, batchSize: batchSize,
-                           pngSize: pngSize, pngSHA256: pngSHA, latentsSize: latentsSize, latentsSHA256: latentsSHA)
+        return ResultBegin(
+            itemID: item, fence: fence, jobID: job, elapsed: elapsed, batchSize: batchSize,
+            pngSize: pngSize, pngSHA256: pngSHA, latentsSize: latentsSize, latentsSHA256: latentsSHA)
     }
 
     static func readSize(_ buffer: inout ByteBuffer, _ field: String, minimum: Int) throws -> Int {
         let v = try buffer.wireRead(UInt64.self, field)
         guard v <= UInt64(WireLimits.maxResultFile) else {
-            throw ProtocolError.lengthOverLimit(field: field, length: Int(clamping: v), limit: WireLimits.maxResultFile)
+            throw ProtocolError.lengthOverLimit(
+                field: field, length: Int(clamping: v), limit: WireLimits.maxResultFile)
         }
         guard Int(v) >= minimum else { throw ProtocolError.invalidValue(field: field, value: Int(v)) }
         return Int(v)
@@ -79,5 +86,7 @@ public struct ResultEnd: WireMessage {
     public var itemID: Int64
     public init(itemID: Int64) { self.itemID = itemID }
     public func encode(into buffer: inout ByteBuffer) { buffer.wireWriteID(itemID) }
-    public static func decode(from buffer: inout ByteBuffer) throws -> ResultEnd { ResultEnd(itemID: try buffer.wireReadID("item id")) }
+    public static func decode(from buffer: inout ByteBuffer) throws -> ResultEnd {
+        ResultEnd(itemID: try buffer.wireReadID("item id"))
+    }
 }

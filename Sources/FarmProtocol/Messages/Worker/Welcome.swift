@@ -13,16 +13,21 @@ public struct Welcome: WireMessage {
     public var heartbeatTimeoutMS: UInt32
     public var defaultLeaseTTLMS: UInt32
 
-    public init(workerID: String, maxBatch: UInt16, models: [Hello.Model], heartbeatIntervalMS: UInt32, heartbeatTimeoutMS: UInt32, defaultLeaseTTLMS: UInt32) {
+    public init(
+        workerID: String, maxBatch: UInt16, models: [Hello.Model], heartbeatIntervalMS: UInt32,
+        heartbeatTimeoutMS: UInt32, defaultLeaseTTLMS: UInt32
+    ) {
         self.workerID = workerID; self.maxBatch = maxBatch; self.models = models
-        self.heartbeatIntervalMS = heartbeatIntervalMS; self.heartbeatTimeoutMS = heartbeatTimeoutMS; self.defaultLeaseTTLMS = defaultLeaseTTLMS
+        self.heartbeatIntervalMS = heartbeatIntervalMS; self.heartbeatTimeoutMS = heartbeatTimeoutMS;
+        self.defaultLeaseTTLMS = defaultLeaseTTLMS
     }
 
     public func encode(into buffer: inout ByteBuffer) {
         buffer.wireWriteString(workerID); buffer.writeInteger(maxBatch)
         buffer.writeInteger(UInt16(models.count))
         for m in models { buffer.wireWriteString(m.name); buffer.wireWriteDigest(m.sha256) }
-        buffer.writeInteger(heartbeatIntervalMS); buffer.writeInteger(heartbeatTimeoutMS); buffer.writeInteger(defaultLeaseTTLMS)
+        buffer.writeInteger(heartbeatIntervalMS); buffer.writeInteger(heartbeatTimeoutMS);
+        buffer.writeInteger(defaultLeaseTTLMS)
     }
 
     public static func decode(from buffer: inout ByteBuffer) throws -> Welcome {
@@ -37,8 +42,12 @@ public struct Welcome: WireMessage {
         }
         let interval = try buffer.wireRead(UInt32.self, "heartbeat interval")
         let timeout = try buffer.wireRead(UInt32.self, "heartbeat timeout")
-        guard interval >= 1, timeout >= interval else { throw ProtocolError.invalidValue(field: "heartbeat timeout", value: Int(timeout)) }
+        guard interval >= 1, timeout >= interval else {
+            throw ProtocolError.invalidValue(field: "heartbeat timeout", value: Int(timeout))
+        }
         let ttl = try buffer.wireRead(UInt32.self, "lease ttl")
-        return Welcome(workerID: id, maxBatch: maxBatch, models: models, heartbeatIntervalMS: interval, heartbeatTimeoutMS: timeout, defaultLeaseTTLMS: ttl)
+        return Welcome(
+            workerID: id, maxBatch: maxBatch, models: models, heartbeatIntervalMS: interval,
+            heartbeatTimeoutMS: timeout, defaultLeaseTTLMS: ttl)
     }
 }
