@@ -44,6 +44,38 @@ import Testing
         }
     }
 
+    /// Found by scripts/chaos: a worker killed again and again used up the items it held
+    /// (three ended leases on two workers failed them). Ended leases count per worker; a
+    /// bound on all tries still stops a one-worker farm.
+    @Test(arguments: Backend.all)
+    func endedLeasesFailAnItemOnlyOnDifferentWorkersOrAfterManyTries(_ backend: Backend) async throws {
+        try await withStore(backend, policy: StorePolicy(maxAttempts: 3, maxLeaseEnds: 5)) { store, _ in
+            let id = try await store.submit(job(count: 1), now: t0)
+            var now = t0
+            func claimAndExpire(_ worker: WorkerID) async throws -> ExpiredLease? {
+                let claimed = try await store.claim(
+                    worker: worker, batchKey: nil, limit: 1, leaseDuration: 10, now: now)
+                #expect(claimed.count == 1)
+                now += 20
+                return try await store.requeueExpiredLeases(now: now).first
+            }
+            // The same worker three times: still queued.
+            for _ in 0..<3 { #expect(try await claimAndExpire("w")?.newState == .queued) }
+            // A second worker: two workers so far, still queued; a third: failed.
+            #expect(try await claimAndExpire("v")?.newState == .queued)
+            #expect(try await claimAndExpire("u")?.newState == .failed)
+            #expect(try await store.job(id)?.progress == JobProgress(total: 1, failed: 1))
+            try await expectCountsConsistent(store, id)
+
+            // One worker only: the fifth try's ended lease fails the item.
+            let lonely = try await store.submit(job(count: 1), now: now)
+            var states: [ItemState] = []
+            for _ in 0..<5 { states.append(try #require(try await claimAndExpire("w")).newState) }
+            #expect(states == [.queued, .queued, .queued, .queued, .failed])
+            try await expectCountsConsistent(store, lonely)
+        }
+    }
+
     @Test(arguments: Backend.all)
     func renewalIsRefusedForLeasesTheWorkerNoLongerHolds(_ backend: Backend) async throws {
         try await withStore(backend) { store, _ in

@@ -38,13 +38,16 @@ extension SQLJobStore {
     {
         let time = milliseconds(now)
         let maxAttempts = policy.maxAttempts
+        let maxLeaseEnds = policy.maxLeaseEnds
         var all: [ExpiredLease] = []
         // In slices, each its own short transaction, so a mass expiry never holds locks long.
         while true {
             let slice = try await perform(operation) { connection in
                 try connection.transaction {
                     try Self.endLeaseSlice(
-                        connection, selection, now: time, maxAttempts: maxAttempts, limit: 500)
+                        connection, selection, now: time, maxAttempts: maxAttempts,
+                        maxLeaseEnds: maxLeaseEnds,
+                        limit: 500)
                 }
             }
             all += slice
@@ -54,7 +57,9 @@ extension SQLJobStore {
     }
 
     private static func endLeaseSlice(
-        _ connection: any SQLConnection, _ selection: LeaseSelection, now: Int64, maxAttempts: Int, limit: Int
+        _ connection: any SQLConnection, _ selection: LeaseSelection, now: Int64, maxAttempts: Int,
+        maxLeaseEnds: Int,
+        limit: Int
     ) throws -> [ExpiredLease] {
         var condition: String
         var parameters: [SQLValue]
@@ -79,7 +84,10 @@ extension SQLJobStore {
         // Locked as they are read (PostgreSQL), skipping rows another sweep already holds.
         let rows = try connection.query(
             """
-            SELECT id, job_id, lease_owner, fence, attempt FROM items
+            SELECT id, job_id, lease_owner, fence, attempt,
+                (SELECT COUNT(DISTINCT f.worker_id) FROM item_failures f
+                 WHERE f.item_id = items.id AND f.lease_expired = 1 AND f.worker_id <> items.lease_owner)
+            FROM items
             WHERE state = 'leased' AND \(condition)
             ORDER BY lease_expires_at, id LIMIT $2\(connection.dialect.skipLocked)
             """,
@@ -93,7 +101,10 @@ extension SQLJobStore {
             // A lease given by its fence: an older or newer claim of the item is not it.
             if let fences, fences[item] != (try row.int(3)) { continue }
             let job = JobID(try row.int(1))
-            let retry = Int(try row.int(4)) < maxAttempts
+            // Ended leases count per worker (this one and the others it ended on before).
+            let workers = Int(try row.int(5)) + 1
+            let tries = Int(try row.int(4))
+            let retry = workers < maxAttempts && tries < maxLeaseEnds
             ids.append(item.rawValue)
             var move = moves[job] ?? (0, 0)
             if retry { move.requeued += 1 } else { move.failed += 1 }
@@ -111,6 +122,11 @@ extension SQLJobStore {
             CAST($2 AS TEXT) || ' on ' || COALESCE(lease_owner, 'an unknown worker') || ' (attempt ' \
             || CAST(attempt AS TEXT) || ' of ' || CAST(CAST($3 AS BIGINT) AS TEXT) || ')'
             """
+        // The same decision as above, in SQL (the failure just recorded is counted).
+        let retry = """
+            (SELECT COUNT(DISTINCT f.worker_id) FROM item_failures f WHERE f.item_id = items.id AND f.lease_expired = 1) \
+            < CAST($3 AS BIGINT) AND attempt < CAST($5 AS BIGINT)
+            """
         let recorded = try connection.execute(
             """
             INSERT INTO item_failures (item_id, job_id, worker_id, attempt, kind, lease_expired, counts_against_worker, message, at)
@@ -122,12 +138,12 @@ extension SQLJobStore {
             """
             UPDATE items SET
                 last_error = \(message),
-                state = CASE WHEN attempt < CAST($3 AS BIGINT) THEN 'queued' ELSE 'failed' END,
-                attempt = CASE WHEN attempt < CAST($3 AS BIGINT) THEN attempt + 1 ELSE attempt END,
+                state = CASE WHEN \(retry) THEN 'queued' ELSE 'failed' END,
+                attempt = CASE WHEN \(retry) THEN attempt + 1 ELSE attempt END,
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = $4
             WHERE \(list.sql) AND state = 'leased'
             """,
-            [list.value, .text(why), .int(maxAttempts), .int(now)])
+            [list.value, .text(why), .int(maxAttempts), .int(now), .int(maxLeaseEnds)])
         guard recorded == ids.count, changed == ids.count else {
             throw StoreError(
                 .database(code: "lease race"), operation: "",
