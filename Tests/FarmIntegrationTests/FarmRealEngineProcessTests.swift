@@ -21,16 +21,23 @@ struct FarmRealEngineProcessTests {
         "--height", "32",
     ]
 
-    @Test(arguments: FarmProcessTests.Backend.all)
-    func farmImagesAreByteIdenticalToGenerate(_ backend: FarmProcessTests.Backend) async throws {
-        let dir = NSTemporaryDirectory() + "sdfarm-real-engine-\(UUID().uuidString.prefix(8))"
+    /// A scratch folder with `models/tiny` (the fixture model) and a private token file.
+    static func scratch(_ name: String) throws -> (dir: String, token: String) {
+        let dir = NSTemporaryDirectory() + "sdfarm-\(name)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: "\(dir)/models", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
-            atPath: "\(dir)/models/tiny", withDestinationPath: Self.fixtureModel)
+            atPath: "\(dir)/models/tiny", withDestinationPath: fixtureModel)
         let token = "\(dir)/token"
+        let secret = (0..<4).map { _ in String(format: "%016llx", UInt64.random(in: 0...UInt64.max)) }
+            .joined()
         _ = FileManager.default.createFile(
-            atPath: token, contents: Data("real-engine-test-token-0123456789\n".utf8),
-            attributes: [.posixPermissions: 0o600])
+            atPath: token, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        return (dir, token)
+    }
+
+    @Test(arguments: FarmProcessTests.Backend.all)
+    func farmImagesAreByteIdenticalToGenerate(_ backend: FarmProcessTests.Backend) async throws {
+        let (dir, token) = try Self.scratch("real-engine")
         let prompts = #"""
             {"prompt": "a red circle on a blue background"}
             {"prompt": "a yellow star", "negative": "a black square"}
@@ -109,14 +116,7 @@ struct FarmRealEngineProcessTests {
     /// one image at 32×32 with guidance (≈ 590 KiB, weights included) and for two (≈ 655 KiB);
     /// the engine counts tensor bytes, so these figures are the same on every machine.
     @Test func aBatchAboveTheWorkersMemoryIsRetriedSmallerUntilItFits() async throws {
-        let dir = NSTemporaryDirectory() + "sdfarm-oom-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: "\(dir)/models", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(
-            atPath: "\(dir)/models/tiny", withDestinationPath: Self.fixtureModel)
-        let token = "\(dir)/token"
-        _ = FileManager.default.createFile(
-            atPath: token, contents: Data("oom-test-token-0123456789abcdef\n".utf8),
-            attributes: [.posixPermissions: 0o600])
+        let (dir, token) = try Self.scratch("oom")
         _ = FileManager.default.createFile(
             atPath: "\(dir)/prompts.txt", contents: Data("a red circle\na yellow star\n".utf8))
         let database = try await FarmProcessTests.database(.sqlite)
