@@ -38,11 +38,20 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return nil }
         let n = Int(length)
         guard n <= maxPayload else { throw ProtocolError.frameTooLarge(length: n, limit: maxPayload) }
-        guard n >= 2 else { throw ProtocolError.invalidValue(field: "frame length", value: n) }
+        guard n >= 2 + FrameChecksum.size else {
+            throw ProtocolError.invalidValue(field: "frame length", value: n)
+        }
         guard buffer.readableBytes >= 4 + n else { return nil }
+        let covered = n - FrameChecksum.size
+        let sent = buffer.getInteger(at: buffer.readerIndex + 4 + covered, as: UInt32.self)!
+        let actual = buffer.withUnsafeReadableBytes { raw in
+            FrameChecksum.crc32c(UnsafeRawBufferPointer(rebasing: raw[4..<(4 + covered)]))
+        }
         buffer.moveReaderIndex(forwardBy: 4)
         let id: UInt16 = buffer.readInteger()!
-        let body = buffer.readSlice(length: n - 2)!
+        guard sent == actual else { throw ProtocolError.checksumMismatch(messageID: id) }
+        let body = buffer.readSlice(length: covered - 2)!
+        buffer.moveReaderIndex(forwardBy: FrameChecksum.size)
         return Frame(messageID: id, body: body)
     }
 }
@@ -57,9 +66,14 @@ public struct FrameEncoder: MessageToByteEncoder, Sendable {
     }
 
     public static func write(_ frame: Frame, into out: inout ByteBuffer) {
-        out.writeInteger(UInt32(2 + frame.body.readableBytes))
+        out.writeInteger(UInt32(2 + frame.body.readableBytes + FrameChecksum.size))
+        let start = out.writerIndex - out.readerIndex
         out.writeInteger(frame.messageID)
         var body = frame.body
         out.writeBuffer(&body)
+        let crc = out.withUnsafeReadableBytes { raw in
+            FrameChecksum.crc32c(UnsafeRawBufferPointer(rebasing: raw[start...]))
+        }
+        out.writeInteger(crc)
     }
 }

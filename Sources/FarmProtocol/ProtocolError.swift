@@ -12,6 +12,7 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
     case authenticationFailed
     case outOfOrder(String)
     case unknownSetting(String)
+    case checksumMismatch(messageID: UInt16)
 
     public var description: String {
         switch self {
@@ -28,6 +29,8 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedVersion(let v):
             return "unsupported protocol version \(v) (this side speaks \(FarmProtocol.version))"
         case .outOfOrder(let what): return "handshake message out of order: \(what)"
+        case .checksumMismatch(let id):
+            return "frame of message 0x\(String(id, radix: 16)) fails its checksum: damaged in transit"
         case .unknownSetting(let name):
             return
                 "unknown render setting '\(name)': this side knows \(RenderSettings.optionalSettingNames.joined(separator: ", "))"

@@ -1,15 +1,15 @@
 /// Hard caps on every length and count on the wire (docs/protocol.md, "Limits").
 /// Each is checked before any allocation is made for the value it bounds.
 public enum WireLimits {
-    /// Largest frame payload (message id + body), bytes.
+    /// Largest frame payload (message id + body + checksum), bytes.
     public static let maxFramePayload = 16 * 1024 * 1024
     /// Largest frame payload a coordinator accepts before the peer has authenticated: the
-    /// largest handshake message and its id (41 bytes).
+    /// largest handshake message, its id and the frame checksum (45 bytes).
     public static let maxHandshakePayload =
         2
         + max(
             HandshakeOpen.bodySize, HandshakeChallenge.bodySize, HandshakeProof.bodySize,
-            HandshakeServerProof.bodySize)
+            HandshakeServerProof.bodySize) + FrameChecksum.size
     /// Largest UTF-8 string (prompts, reasons, settings JSON), bytes.
     public static let maxString = 64 * 1024
     /// Largest name (worker, model, state), bytes.

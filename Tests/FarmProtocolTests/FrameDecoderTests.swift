@@ -98,3 +98,23 @@ import Testing
         }
     ) { FrameDecoder(limit: .beforeAuthentication()) }
 }
+
+/// CRC-32C's check value ("123456789" → 0xE3069283) and every frame's checksum: a bit
+/// flipped anywhere in a frame after its length is refused (found by scripts/chaos: a flipped
+/// bit in an assign's model name was rendered and stored as done).
+@Test func aFrameDamagedInTransitFailsItsChecksum() throws {
+    let check = Array("123456789".utf8).withUnsafeBytes { FrameChecksum.crc32c($0) }
+    #expect(check == 0xE306_9283)
+    var wire = ByteBuffer()
+    FrameEncoder.write(Heartbeat(sequence: 7).frame(), into: &wire)
+    for byte in 4..<wire.readableBytes {
+        for bit in 0..<8 {
+            var damaged = wire
+            let original = damaged.getInteger(at: damaged.readerIndex + byte, as: UInt8.self)!
+            damaged.setInteger(original ^ (1 << bit), at: damaged.readerIndex + byte)
+            #expect(throws: ProtocolError.self) { _ = try FrameDecoder.parse(&damaged) }
+        }
+    }
+    var intact = wire
+    #expect(try FrameDecoder.parse(&intact)?.messageID == Heartbeat.rawID)
+}

@@ -100,7 +100,7 @@ private let clientToken = Array("client-secret".utf8)
         HandshakeProof(clientProof: Authentication.nonce()).frame(),
         HandshakeServerProof(serverProof: Authentication.nonce()).frame(),
     ]
-    let payloads = frames.map { 2 + $0.body.readableBytes }
+    let payloads = frames.map { 2 + $0.body.readableBytes + FrameChecksum.size }
     #expect(payloads.allSatisfy { $0 <= WireLimits.maxHandshakePayload })
     #expect(payloads.max() == WireLimits.maxHandshakePayload)
 }
