@@ -27,13 +27,15 @@ public struct FarmClient {
         _ body: (inout FarmClient) async throws -> T
     ) async throws -> T {
         let address = "\(host):\(port)"
+        // Small frames only until the coordinator has proven the token (then the full size).
+        let limit = FrameLimit(WireLimits.maxPayloadBeforeServerProof)
         let channel: FrameChannel.Async
         do {
             channel = try await ClientBootstrap(group: group)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connectTimeout(connectTimeout)
                 .connect(host: host, port: port) {
-                    FrameChannel.configure($0, idle: idleTimeout, readOnly: true)
+                    FrameChannel.configure($0, idle: idleTimeout, readOnly: true, limit: limit)
                 }
         } catch {
             throw FarmClientError(
@@ -44,14 +46,14 @@ public struct FarmClient {
         let deadline = nio.eventLoop.scheduleTask(in: connectTimeout) { nio.close(promise: nil) }
         return try await channel.executeThenClose { inbound, outbound in
             var client = FarmClient(frames: inbound.makeAsyncIterator(), outbound: outbound, address: address)
-            try await client.handshake(token: token)
+            try await client.handshake(token: token, proven: { limit.raise() })
             deadline.cancel()
             return try await body(&client)
         }
     }
 
     /// Proves the token, then checks the coordinator's proof before anything else is sent.
-    private mutating func handshake(token: [UInt8]) async throws {
+    private mutating func handshake(token: [UInt8], proven: () -> Void) async throws {
         var machine = ClientHandshake(role: .client, token: token)
         try await write([machine.start().frame()])
         let challenge: HandshakeChallenge
@@ -98,6 +100,7 @@ public struct FarmClient {
         }
         do {
             try machine.receive(try HandshakeServerProof.decode(frame: frame))
+            proven()
         } catch ProtocolError.authenticationFailed {
             throw FarmClientError(
                 .refused,

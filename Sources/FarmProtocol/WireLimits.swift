@@ -10,6 +10,10 @@ public enum WireLimits {
         + max(
             HandshakeOpen.bodySize, HandshakeChallenge.bodySize, HandshakeProof.bodySize,
             HandshakeServerProof.bodySize) + FrameChecksum.size
+    /// Largest frame payload a worker or client accepts before the coordinator has proven the
+    /// token: a handshake message, or the error frame saying why it refused (4108 bytes).
+    public static let maxPayloadBeforeServerProof = max(
+        maxHandshakePayload, 2 + 2 + 4 + ErrorMessage.maxMessage + FrameChecksum.size)
     /// Largest UTF-8 string (prompts, reasons, settings JSON), bytes.
     public static let maxString = 64 * 1024
     /// Largest name (worker, model, state), bytes.

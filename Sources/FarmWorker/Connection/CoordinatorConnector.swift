@@ -42,10 +42,14 @@ public struct CoordinatorConnector: Sendable {
 
     public func connect() async throws -> WorkerSessionIO {
         let idle = idleLimit
+        // Small frames only until the coordinator has proven the token (then the full size).
+        let limit = FrameLimit(WireLimits.maxPayloadBeforeServerProof)
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(handshakeTimeout)
-            .connect(host: host, port: port) { FrameChannel.configure($0, idle: idle, readOnly: true) }
+            .connect(host: host, port: port) {
+                FrameChannel.configure($0, idle: idle, readOnly: true, limit: limit)
+            }
         let nio = channel.channel
         let deadline = nio.eventLoop.scheduleTask(in: handshakeTimeout) { nio.close(promise: nil) }
         let (incoming, incomingSink) = AsyncThrowingStream.makeStream(of: CoordinatorMessage.self)
@@ -57,7 +61,8 @@ public struct CoordinatorConnector: Sendable {
             do {
                 try await channel.executeThenClose { inbound, outbound in
                     var frames = inbound.makeAsyncIterator()
-                    let welcome = try await Self.handshake(&frames, outbound, token: token, hello: hello)
+                    let welcome = try await Self.handshake(
+                        &frames, outbound, token: token, hello: hello, proven: { limit.raise() })
                     deadline.cancel()
                     handshakeSink.yield(welcome)
                     handshakeSink.finish()
@@ -102,7 +107,8 @@ public struct CoordinatorConnector: Sendable {
     /// worker goes to a peer that could not prove the token.
     static func handshake(
         _ frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator,
-        _ outbound: NIOAsyncChannelOutboundWriter<Frame>, token: [UInt8], hello: Hello
+        _ outbound: NIOAsyncChannelOutboundWriter<Frame>, token: [UInt8], hello: Hello,
+        proven: () -> Void = {}
     ) async throws -> Welcome {
         var machine = ClientHandshake(role: .worker, token: token)
         try await outbound.write(machine.start().frame())
@@ -112,6 +118,7 @@ public struct CoordinatorConnector: Sendable {
                 try machine.receive(try HandshakeChallenge.decode(frame: challenge)).frame())
             let serverProof = try await next(&frames, "coordinator's proof")
             try machine.receive(try HandshakeServerProof.decode(frame: serverProof))
+            proven()
         } catch ProtocolError.authenticationFailed {
             throw FatalConnectionError(
                 "the peer at the coordinator's address could not prove it holds this worker's token: it is not the coordinator this token belongs to"
