@@ -123,9 +123,7 @@ final class InProcessBridge: Sendable {
                     worker: worker.rawValue, job: job, items: items, step: step, totalSteps: total,
                     preview: preview, previewWidth: w, previewHeight: h))
         case .result(let entry, let png, let latents):
-            // As the server's connection does: a result disk below its reserve, full or failing
-            // is the coordinator's problem (the worker resends later); a bad digest is the
-            // worker's.
+            // As the server's connection does (`resultNotStored` decides whose fault it was).
             let lease = LeaseRef(item: entry.item, fence: entry.fence)
             guard await core.acceptsResults() else {
                 await core.resultNotStored(id: worker, lease: lease, error: .belowReserve(core.results.root))
@@ -137,12 +135,7 @@ final class InProcessBridge: Sendable {
                 let storedLatents = try results.put(latents, sha256: entry.latentsSHA256, kind: .latents)
                 await core.workerResult(id: worker, lease: lease, png: storedPNG, latents: storedLatents)
             } catch let error as ResultStoreError {
-                if case .io = error.kind {
-                    await core.resultNotStored(id: worker, lease: lease, error: error)
-                } else {
-                    await core.workerFailure(id: worker, lease: lease, cause: .worker, message: "\(error)")
-                    pipe.yield(.resultRefused(item: entry.item, fence: entry.fence, reason: "\(error)"))
-                }
+                await core.resultNotStored(id: worker, lease: lease, error: error)
             }
         case .failure(let claim, let failure):
             await core.workerFailure(

@@ -22,10 +22,14 @@ extension CoordinatorCore {
     public func submit(owner: String, priority: Int, settings: String, items: [SubmittedItem]) async throws
         -> SubmitOutcome
     {
-        let specs = items.map {
-            ItemSpec(
-                prompt: $0.prompt, negativePrompt: $0.negativePrompt, seed: $0.seed, settings: "{}",
-                batchKey: $0.key.batchKey)
+        // A job's items mostly share their settings: each distinct key is encoded once.
+        var keys: [RenderSettings: String] = [:]
+        let specs = items.map { item in
+            let key = keys[item.key] ?? item.key.batchKey
+            keys[item.key] = key
+            return ItemSpec(
+                prompt: item.prompt, negativePrompt: item.negativePrompt, seed: item.seed, settings: "{}",
+                batchKey: key)
         }
         let id = try await store.submit(
             JobSubmission(owner: owner, priority: priority, settings: settings, items: specs),

@@ -47,12 +47,18 @@ extension CoordinatorCore {
         await dispatch()
     }
 
-    /// The coordinator could not keep a result it received (its result disk is below its
-    /// reserve, full or failing): its own fault, counted against nobody. The worker keeps the
+    /// A result the coordinator did not store. A bad result (wrong digest, too large) is a
+    /// failed try on this worker and is refused. Otherwise the coordinator's disk is at fault
+    /// (below its reserve, full or failing): counted against nobody, the worker keeps the
     /// result and sends it again later; until space is freed no new work is handed out.
     public func resultNotStored(id: WorkerID, lease: LeaseRef, error: ResultStoreError) async {
+        guard error.isCoordinatorFault else {
+            await workerFailure(id: id, lease: lease, cause: .worker, message: "\(error)")
+            workers[id]?.link.send(.resultRefused(lease, reason: "\(error)"))
+            return
+        }
         checkDisk()
-        if case .io(let operation, let code) = error.kind, operation != ResultStoreError.reserveOperation {
+        if case .io(let operation, let code) = error.kind {
             // Without the file's name (a fresh temporary one each time), so repeats are alike.
             let reason = "\(operation): \(String(cString: strerror(code)))"
             if !disk.isLow {

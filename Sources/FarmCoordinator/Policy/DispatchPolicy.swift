@@ -96,7 +96,8 @@ public struct DispatchPolicy: Sendable {
             let x = queue[a], y = queue[b]
             if x.priority != y.priority { return x.priority > y.priority }
             if x.queued != y.queued { return x.queued > y.queued }
-            return x.key < y.key
+            // Ties keep the queue's order (the store's ends with the batch key): no re-encoding.
+            return a < b
         }
         // Workers with the most room first; names break ties so plans are reproducible.
         let workerOrder = offers.indices.sorted { a, b in

@@ -9,19 +9,26 @@ public struct ResultStoreError: Error, Sendable, Equatable, CustomStringConverti
         case badDigest
         /// A file operation failed; `errno` is the system's error number.
         case io(operation: String, errno: Int32)
+        /// Refused unwritten: the disk is below the coordinator's free-space reserve.
+        case belowReserve
         case notFound
     }
 
     public var kind: Kind
     public var path: String
 
-    /// The `io` operation of a result refused because the disk is below its free-space
-    /// reserve (nothing was written).
-    public static let reserveOperation = "reserve free space for"
-
     /// A result refused, unwritten, because the disk under `root` is below its reserve.
     public static func belowReserve(_ root: String) -> ResultStoreError {
-        ResultStoreError(.io(operation: reserveOperation, errno: ENOSPC), path: root)
+        ResultStoreError(.belowReserve, path: root)
+    }
+
+    /// Whether the coordinator's disk is at fault (full, failing, below its reserve): counted
+    /// against nobody, the worker resends later. Otherwise the worker sent a bad result.
+    public var isCoordinatorFault: Bool {
+        switch kind {
+        case .io, .belowReserve: return true
+        case .checksumMismatch, .tooLarge, .badDigest, .notFound: return false
+        }
     }
 
     public init(_ kind: Kind, path: String) {
@@ -39,6 +46,8 @@ public struct ResultStoreError: Error, Sendable, Equatable, CustomStringConverti
             return "result \(path): not a sha256 digest"
         case .io(let operation, let code):
             return "result store \(operation) \(path): \(String(cString: strerror(code)))"
+        case .belowReserve:
+            return "result store \(path): below its free-space reserve, nothing written"
         case .notFound:
             return "result \(path): not in the result store"
         }

@@ -76,18 +76,7 @@ struct WorkerSession {
                     case .success(let files):
                         await core.workerResult(id: id, lease: lease, png: files.png, latents: files.latents)
                     case .failure(let error):
-                        if case .io = error.kind {
-                            // The coordinator's disk (full, failing, or below its reserve): its own
-                            // fault, counted against nobody; the worker keeps the result and
-                            // resends it later.
-                            await core.resultNotStored(id: id, lease: lease, error: error)
-                        } else {
-                            // A bad digest or an oversized result: a failed try on this worker.
-                            await core.workerFailure(
-                                id: id, lease: lease, cause: .worker, message: "\(error)")
-                            writer.send(
-                                ResultRefused(itemID: begin.itemID, fence: begin.fence, reason: "\(error)"))
-                        }
+                        await core.resultNotStored(id: id, lease: lease, error: error)
                     }
                 case .failure(let f):
                     await core.workerFailure(

@@ -4,7 +4,7 @@ import Foundation
 /// equal settings are equal strings and items that may share a U-Net batch are found with one
 /// `GROUP BY`. The format predates this type (`{"cfg":…,"extra":{…},"height":…,…}`) and is
 /// kept, so keys already stored read back.
-extension RenderSettings: Codable, Comparable {
+extension RenderSettings: Codable {
     private enum CodingKeys: String, CodingKey {
         case model, width, height, steps, sampler, schedule, cfg, extra
     }
@@ -52,6 +52,4 @@ extension RenderSettings: Codable, Comparable {
         }
         self = settings
     }
-
-    public static func < (a: RenderSettings, b: RenderSettings) -> Bool { a.batchKey < b.batchKey }
 }
